@@ -1,0 +1,132 @@
+// Xen-style C headers, one per schema module, with compile-time layout checks.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { EField, EGroup, ELayout, EModel, EModule, EStruct, IntBits } from '../../elaborate/model.ts';
+import { bannerLines, citation, hex, type OutputFile } from '../common.ts';
+
+const template = Handlebars.compile(readFileSync(new URL('./header.h.hbs', import.meta.url), 'utf8'), {
+  noEscape: true,
+  strict: true,
+});
+
+const C_INT: Record<IntBits, string> = { 8: 'uint8_t', 16: 'uint16_t', 32: 'uint32_t', 64: 'uint64_t' };
+
+/** A C literal for a value of the given width, suffixed so it keeps its width in any expression. */
+export function cLiteral(value: bigint, width: IntBits | 'auto' = 'auto'): string {
+  const w = width === 'auto' ? (value > 0xffffffffn ? 64 : 32) : width;
+  if (w === 64) return `${hex(value)}ULL`;
+  return value > 0x7fffffffn || width !== 'auto' ? `${hex(value)}U` : hex(value);
+}
+
+export function guardFor(header: string): string {
+  return `XEN_SEV_${header.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
+}
+
+/** Pads `left` so that trailing comments line up, as hand-written Xen headers do. */
+function column(left: string, right: string, at = 40): string {
+  return `${left.padEnd(at - 1)} ${right}`;
+}
+
+function fieldDecl(f: EField): string {
+  const t = f.type;
+  const elem = t.kind === 'array' ? t.elem : t;
+  const base = elem.kind === 'int' ? C_INT[elem.bits] : `struct ${elem.name}`;
+  return t.kind === 'array' ? `${base} ${f.name}[${t.count}];` : `${base} ${f.name};`;
+}
+
+function fieldComment(f: EField, model: EModel): string {
+  const notes = [hex(f.offset, 3)];
+  if (f.layout !== null) notes.push(`${model.layouts.get(f.layout)!.cPrefix}*`);
+  if (f.enum !== null) notes.push(`${model.groups.get(f.enum)!.cPrefix}*`);
+  if (f.validBit !== null) notes.push(`valid bit ${f.validBit}`);
+  return `/* ${notes.join(', ')} */`;
+}
+
+function defineLine(name: string, value: string): string {
+  return column(`#define ${name}`, value, 48);
+}
+
+function groupView(g: EGroup) {
+  return {
+    comment: `${g.description} (${citation(g.spec)})`,
+    defines: g.values.map((v) => defineLine(v.cName, cLiteral(v.value))),
+    nameFn: g.kind === 'enum' ? `${g.name}_name` : null,
+    cases: g.values.map((v) => ({ cName: v.cName, name: v.name })),
+  };
+}
+
+function layoutView(l: ELayout) {
+  const defines: string[] = [];
+  for (const b of l.bits) {
+    if (b.reserved) continue;
+    defines.push(defineLine(`${b.cName}_SHIFT`, String(b.lsb)));
+    defines.push(defineLine(`${b.cName}_MASK`, cLiteral(b.mask, l.width)));
+  }
+  if (l.reservedMask !== 0n) defines.push(defineLine(`${l.cPrefix}RESERVED_MASK`, cLiteral(l.reservedMask, l.width)));
+  if (l.mustBeOneMask !== 0n) defines.push(defineLine(`${l.cPrefix}MBO_MASK`, cLiteral(l.mustBeOneMask, l.width)));
+  return { comment: `${l.description} (${citation(l.spec)})`, defines };
+}
+
+function structView(s: EStruct, model: EModel) {
+  const linux = s.linux !== null ? ` Linux: struct ${s.linux}.` : '';
+  return {
+    name: s.name,
+    packed: s.packed,
+    comment: `${s.description}: ${hex(s.size)} bytes (${citation(s.spec)}).${linux}`,
+    lines: s.fields.map((f) => column(fieldDecl(f), fieldComment(f, model))),
+  };
+}
+
+function checks(structs: EStruct[]) {
+  const out: { bugOn: string; assert: string; message: string }[] = [];
+  for (const s of structs) {
+    for (const f of s.fields) {
+      const off = `offsetof(struct ${s.name}, ${f.name})`;
+      out.push({ bugOn: `${off} != ${hex(f.offset)}`, assert: `${off} == ${hex(f.offset)}`, message: `${s.name}.${f.name} offset` });
+    }
+    const size = `sizeof(struct ${s.name})`;
+    out.push({ bugOn: `${size} != ${hex(s.size)}`, assert: `${size} == ${hex(s.size)}`, message: `${s.name} size` });
+  }
+  return out;
+}
+
+/** Orders structs so that every nested struct is defined before its first user. */
+function definitionOrder(structs: EStruct[]): EStruct[] {
+  const local = new Map(structs.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const out: EStruct[] = [];
+  const visit = (s: EStruct) => {
+    if (done.has(s.name)) return;
+    done.add(s.name);
+    for (const f of s.fields) {
+      const t = f.type.kind === 'array' ? f.type.elem : f.type;
+      const dep = t.kind === 'struct' ? local.get(t.name) : undefined;
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  structs.forEach(visit);
+  return out;
+}
+
+function emitModule(mod: EModule, model: EModel): OutputFile {
+  const structs = definitionOrder(mod.structs);
+  const includes = mod.includes.map((name) => model.modules.find((m) => m.name === name)!.header);
+  const contents = template({
+    title: `${mod.header}: ${mod.title}`,
+    banner: bannerLines('generators/emit/c-headers', `schema module ${mod.name}`),
+    specs: mod.spec.map(citation),
+    guard: guardFor(mod.header),
+    includes,
+    groups: mod.groups.map(groupView),
+    layouts: mod.layouts.map(layoutView),
+    structs: structs.map((s) => structView(s, model)),
+    checkFn: `${mod.name}_build_assertions`,
+    checks: checks(structs),
+  });
+  return { path: `generated/c/${mod.header}`, contents };
+}
+
+export function emitCHeaders(model: EModel): OutputFile[] {
+  return model.modules.map((m) => emitModule(m, model));
+}

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { projectModel } from '../../../generators/model.ts';
+import type { EModel, EStruct } from '../../../generators/elaborate/model.ts';
+import { citation, hex } from '../../../generators/emit/common.ts';
+import { UserError } from '../../errors.ts';
+
+const C_TYPE: Record<string, string> = { u8: 'uint8_t', u16: 'uint16_t', u32: 'uint32_t', u64: 'uint64_t' };
+
+function declOf(typeText: string, name: string): { type: string; name: string } {
+  const m = /^(u8|u16|u32|u64|struct [a-z0-9_]+)(\[\d+\])?$/.exec(typeText)!;
+  return { type: C_TYPE[m[1]!] ?? m[1]!, name: `${name}${m[2] ?? ''}` };
+}
+
+/** A pahole-like listing: declaration, offset, size, and where the spec says so. */
+export function formatLayout(s: EStruct): string {
+  const rows = s.fields.map((f) => {
+    const d = declOf(f.typeText, f.name);
+    const notes: string[] = [];
+    if (f.validBit !== null) notes.push(`valid bit ${f.validBit}`);
+    if (citation(f.spec) !== citation(s.spec)) notes.push(citation(f.spec));
+    if (f.linux !== null && f.linux !== f.name) notes.push(`linux: ${f.linux}`);
+    return { decl: `${d.type.padEnd(16)} ${d.name};`, off: hex(f.offset, 3), size: String(f.size), notes: notes.join('; ') };
+  });
+  const width = Math.max(32, ...rows.map((r) => r.decl.length));
+  const lines = [`struct ${s.name} {`.padEnd(width + 5) + `/* ${citation(s.spec)} */`];
+  lines.push(`    ${''.padEnd(width)} /* offset   size */`);
+  for (const r of rows) {
+    lines.push(`    ${r.decl.padEnd(width)} /* ${r.off.padStart(6)} ${r.size.padStart(6)} */${r.notes ? ` ${r.notes}` : ''}`);
+  }
+  lines.push('');
+  lines.push(`    /* size: ${s.size} (${hex(s.size)}), alignment: ${s.align}${s.packed ? ', packed' : ''} */`);
+  if (s.linux !== null) lines.push(`    /* linux: struct ${s.linux} */`);
+  lines.push('};');
+  return lines.join('\n');
+}
+
+function findStruct(model: EModel, name: string): EStruct {
+  const s = model.structs.get(name);
+  if (s) return s;
+  const known = [...model.structs.keys()];
+  const close = known.filter((k) => k.includes(name) || name.includes(k)).slice(0, 5);
+  const hint = close.length > 0 ? `; did you mean ${close.join(', ')}?` : `; see \`xen-sev layout --list\``;
+  throw new UserError(`layout: no struct named '${name}'${hint}`);
+}
+
+function jsonLayout(s: EStruct) {
+  return {
+    name: s.name,
+    size: s.size,
+    align: s.align,
+    packed: s.packed,
+    spec: citation(s.spec),
+    linux: s.linux,
+    fields: s.fields.map((f) => ({
+      name: f.name,
+      offset: f.offset,
+      size: f.size,
+      type: f.typeText,
+      reserved: f.reserved,
+      valid_bit: f.validBit,
+      spec: citation(f.spec),
+      linux: f.linux,
+    })),
+  };
+}
+
+export function layoutCommand(program: Command): void {
+  program
+    .command('layout')
+    .description('print the layout of a struct (pahole style): offset, size, field and spec reference')
+    .argument('[name]', 'struct name, e.g. ghcb, ghcb_save_area, vmcb_control_area, sev_es_save_area')
+    .option('--list', 'list every struct with its size')
+    .option('--json', 'print the elaborated layout as JSON')
+    .action((name: string | undefined, opts: { list?: boolean; json?: boolean }) => {
+      const model = projectModel();
+      if (opts.list || name === undefined) {
+        if (!opts.list) throw new UserError('layout: give a struct name, or --list to see them all');
+        const all = [...model.structs.values()];
+        if (opts.json) console.log(JSON.stringify(all.map((s) => ({ name: s.name, module: s.module, size: s.size })), null, 1));
+        else for (const s of all) console.log(`${s.name.padEnd(40)} ${String(s.size).padStart(6)}  ${s.module}`);
+        return;
+      }
+      const s = findStruct(model, name);
+      console.log(opts.json ? JSON.stringify(jsonLayout(s), null, 1) : formatLayout(s));
+    });
+}

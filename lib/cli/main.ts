@@ -1,0 +1,29 @@
+// xen-sev: one subcommand per module under commands/; all user errors exit 2.
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.ts';
+import { generateCommand } from './commands/generate.ts';
+import { layoutCommand } from './commands/layout.ts';
+
+const program = new Command('xen-sev')
+  .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const add of [generateCommand, layoutCommand]) add(program);
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);
+  process.exit(code);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version are successful exits; commander has already printed its message.
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  if (e instanceof UserError) fail(e.message, 2);
+  if (process.env.XEN_SEV_DEBUG) throw e;
+  fail(`internal error: ${e instanceof Error ? e.message : String(e)} (set XEN_SEV_DEBUG=1 for a stack trace)`, 70);
+}
