@@ -603,7 +603,7 @@ export const sevApiModule: ModuleInput = {
       linux: 'sev_user_data_get_id',
       fields: [
         field('socket1', 'u8[64]', 0x0, 'Chip ID of the first socket.', 'socket1'),
-        field('socket2', 'u8[64]', 0x40, 'Chip ID of the second socket (zero on single-socket systems).', 'socket2'),
+        field('socket2', 'u8[64]', 0x40, 'Chip ID of the second socket.', 'socket2'),
       ],
     },
     {
