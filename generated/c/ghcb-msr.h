@@ -23,7 +23,10 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* GHCBInfo codes (bits 11:0 of the GHCB MSR): which MSR-protocol message the value carries. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * GHCBInfo codes (bits 11:0 of the GHCB MSR): which MSR-protocol message the
+ * value carries. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_GHCB_GPA                       0x0
 #define GHCB_MSR_SEV_INFO_RESP                  0x1
 #define GHCB_MSR_SEV_INFO_REQ                   0x2
@@ -69,7 +72,10 @@ static inline const char *ghcb_msr_info_name(uint64_t val)
     }
 }
 
-/* Register select of the CPUID request/response (GHCBData bits 31:30). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Register select of the CPUID request/response (GHCBData bits 31:30). (AMD
+ * 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_CPUID_REQ_EAX                      0x0
 #define GHCB_CPUID_REQ_EBX                      0x1
 #define GHCB_CPUID_REQ_ECX                      0x2
@@ -87,7 +93,11 @@ static inline const char *ghcb_cpuid_reg_name(uint64_t val)
     }
 }
 
-/* Page operation of the MSR-protocol Page State Change request (PSMASH/UNSMASH are only available through the VMGEXIT event). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Page operation of the MSR-protocol Page State Change request (PSMASH/UNSMASH
+ * are only available through the VMGEXIT event). (AMD 56421 rev 2.03, 2.3.1
+ * GHCB MSR Protocol)
+ */
 #define SNP_PAGE_STATE_PRIVATE                  0x1
 #define SNP_PAGE_STATE_SHARED                   0x2
 
@@ -101,7 +111,11 @@ static inline const char *snp_page_state_name(uint64_t val)
     }
 }
 
-/* Error code of the MSR-protocol Page State Change response (GHCBData bits 63:32); any non-zero value is a failure. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Error code of the MSR-protocol Page State Change response (GHCBData bits
+ * 63:32); any non-zero value is a failure. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR
+ * Protocol)
+ */
 #define GHCB_MSR_PSC_ERR_SUCCESS                0x0
 #define GHCB_MSR_PSC_ERR_GENERIC                0x80000000U
 
@@ -115,7 +129,10 @@ static inline const char *ghcb_msr_psc_error_name(uint64_t val)
     }
 }
 
-/* Error code of the SNP Run VMPL response (GHCBData bits 63:32); any non-zero value is a failure. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Error code of the SNP Run VMPL response (GHCBData bits 63:32); any non-zero
+ * value is a failure. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_VMPL_ERR_SUCCESS               0x0
 
 static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
@@ -127,22 +144,36 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
     }
 }
 
-/* Special values of the Preferred GHCB GPA response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Special values of the Preferred GHCB GPA response. (AMD 56421 rev 2.03,
+ * 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_PREF_GPA_NONE                  0xfffffffffffffULL
 
-/* Split of any GHCB MSR protocol value into GHCBInfo and GHCBData. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Split of any GHCB MSR protocol value into GHCBInfo and GHCBData. (AMD 56421
+ * rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_VALUE_GHCB_INFO_SHIFT          0
 #define GHCB_MSR_VALUE_GHCB_INFO_MASK           0xfffULL
 #define GHCB_MSR_VALUE_GHCB_DATA_SHIFT          12
 #define GHCB_MSR_VALUE_GHCB_DATA_MASK           0xfffffffffffff000ULL
 
-/* GHCB guest physical address: the normal MSR content when a GHCB page is used; GHCBInfo is 0 because the page is 4 KiB aligned. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * GHCB guest physical address: the normal MSR content when a GHCB page is
+ * used; GHCBInfo is 0 because the page is 4 KiB aligned. (AMD 56421 rev 2.03,
+ * 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_GHCB_GPA_GHCB_INFO_SHIFT       0
 #define GHCB_MSR_GHCB_GPA_GHCB_INFO_MASK        0xfffULL
 #define GHCB_MSR_GHCB_GPA_GFN_SHIFT             12
 #define GHCB_MSR_GHCB_GPA_GFN_MASK              0xfffffffffffff000ULL
 
-/* SEV Information (hypervisor to guest, also the initial MSR value): supported protocol range and C-bit position. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * SEV Information (hypervisor to guest, also the initial MSR value): supported
+ * protocol range and C-bit position. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR
+ * Protocol)
+ */
 #define GHCB_MSR_SEV_INFO_RESP_GHCB_INFO_SHIFT  0
 #define GHCB_MSR_SEV_INFO_RESP_GHCB_INFO_MASK   0xfffULL
 #define GHCB_MSR_SEV_INFO_RESP_CBIT_POS_SHIFT   24
@@ -153,12 +184,18 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
 #define GHCB_MSR_SEV_INFO_RESP_MAX_PROTO_MASK   0xffff000000000000ULL
 #define GHCB_MSR_SEV_INFO_RESP_RESERVED_MASK    0xfff000ULL
 
-/* SEV Information Request: ask the hypervisor to (re)send the SEV Information response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * SEV Information Request: ask the hypervisor to (re)send the SEV Information
+ * response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_SEV_INFO_REQ_GHCB_INFO_SHIFT   0
 #define GHCB_MSR_SEV_INFO_REQ_GHCB_INFO_MASK    0xfffULL
 #define GHCB_MSR_SEV_INFO_REQ_RESERVED_MASK     0xfffffffffffff000ULL
 
-/* CPUID Request: one register of one CPUID function (subfunction 0 only). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * CPUID Request: one register of one CPUID function (subfunction 0 only). (AMD
+ * 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_CPUID_REQ_GHCB_INFO_SHIFT      0
 #define GHCB_MSR_CPUID_REQ_GHCB_INFO_MASK       0xfffULL
 #define GHCB_MSR_CPUID_REQ_REG_SHIFT            30
@@ -167,7 +204,10 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
 #define GHCB_MSR_CPUID_REQ_FUNCTION_MASK        0xffffffff00000000ULL
 #define GHCB_MSR_CPUID_REQ_RESERVED_MASK        0x3ffff000ULL
 
-/* CPUID Response: the value of the requested register. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * CPUID Response: the value of the requested register. (AMD 56421 rev 2.03,
+ * 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_CPUID_RESP_GHCB_INFO_SHIFT     0
 #define GHCB_MSR_CPUID_RESP_GHCB_INFO_MASK      0xfffULL
 #define GHCB_MSR_CPUID_RESP_REG_SHIFT           30
@@ -176,7 +216,10 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
 #define GHCB_MSR_CPUID_RESP_VALUE_MASK          0xffffffff00000000ULL
 #define GHCB_MSR_CPUID_RESP_RESERVED_MASK       0x3ffff000ULL
 
-/* AP Reset Hold Request: park this AP until the hypervisor sees an INIT-SIPI for it. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * AP Reset Hold Request: park this AP until the hypervisor sees an INIT-SIPI
+ * for it. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_AP_RESET_HOLD_REQ_GHCB_INFO_SHIFT 0
 #define GHCB_MSR_AP_RESET_HOLD_REQ_GHCB_INFO_MASK 0xfffULL
 #define GHCB_MSR_AP_RESET_HOLD_REQ_RESERVED_MASK 0xfffffffffffff000ULL
@@ -187,7 +230,10 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
 #define GHCB_MSR_AP_RESET_HOLD_RESP_RESULT_SHIFT 12
 #define GHCB_MSR_AP_RESET_HOLD_RESP_RESULT_MASK 0xfffffffffffff000ULL
 
-/* Preferred GHCB GPA Request (SEV-SNP): ask where the hypervisor would like this vCPU's GHCB. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Preferred GHCB GPA Request (SEV-SNP): ask where the hypervisor would like
+ * this vCPU's GHCB. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_PREF_GPA_REQ_GHCB_INFO_SHIFT   0
 #define GHCB_MSR_PREF_GPA_REQ_GHCB_INFO_MASK    0xfffULL
 #define GHCB_MSR_PREF_GPA_REQ_RESERVED_MASK     0xfffffffffffff000ULL
@@ -198,19 +244,29 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
 #define GHCB_MSR_PREF_GPA_RESP_GFN_SHIFT        12
 #define GHCB_MSR_PREF_GPA_RESP_GFN_MASK         0xfffffffffffff000ULL
 
-/* Register GHCB GPA Request (SEV-SNP): tell the hypervisor which page this vCPU will use as its GHCB. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Register GHCB GPA Request (SEV-SNP): tell the hypervisor which page this
+ * vCPU will use as its GHCB. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_REG_GPA_REQ_GHCB_INFO_SHIFT    0
 #define GHCB_MSR_REG_GPA_REQ_GHCB_INFO_MASK     0xfffULL
 #define GHCB_MSR_REG_GPA_REQ_GFN_SHIFT          12
 #define GHCB_MSR_REG_GPA_REQ_GFN_MASK           0xfffffffffffff000ULL
 
-/* Register GHCB GPA Response: the registered frame number; any other value than the one requested means failure. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Register GHCB GPA Response: the registered frame number; any other value
+ * than the one requested means failure. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR
+ * Protocol)
+ */
 #define GHCB_MSR_REG_GPA_RESP_GHCB_INFO_SHIFT   0
 #define GHCB_MSR_REG_GPA_RESP_GHCB_INFO_MASK    0xfffULL
 #define GHCB_MSR_REG_GPA_RESP_GFN_SHIFT         12
 #define GHCB_MSR_REG_GPA_RESP_GFN_MASK          0xfffffffffffff000ULL
 
-/* SNP Page State Change Request: change the RMP state of one 4 KiB page. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * SNP Page State Change Request: change the RMP state of one 4 KiB page. (AMD
+ * 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_PSC_REQ_GHCB_INFO_SHIFT        0
 #define GHCB_MSR_PSC_REQ_GHCB_INFO_MASK         0xfffULL
 #define GHCB_MSR_PSC_REQ_GFN_SHIFT              12
@@ -219,39 +275,57 @@ static inline const char *ghcb_msr_vmpl_error_name(uint64_t val)
 #define GHCB_MSR_PSC_REQ_OPERATION_MASK         0xf0000000000000ULL
 #define GHCB_MSR_PSC_REQ_RESERVED_MASK          0xff00000000000000ULL
 
-/* SNP Page State Change Response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * SNP Page State Change Response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR
+ * Protocol)
+ */
 #define GHCB_MSR_PSC_RESP_GHCB_INFO_SHIFT       0
 #define GHCB_MSR_PSC_RESP_GHCB_INFO_MASK        0xfffULL
 #define GHCB_MSR_PSC_RESP_ERROR_CODE_SHIFT      32
 #define GHCB_MSR_PSC_RESP_ERROR_CODE_MASK       0xffffffff00000000ULL
 #define GHCB_MSR_PSC_RESP_RESERVED_MASK         0xfffff000ULL
 
-/* SNP Run VMPL Request: switch this vCPU to run at another VMPL (multi-VMPL guests, e.g. with an SVSM). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * SNP Run VMPL Request: switch this vCPU to run at another VMPL (multi-VMPL
+ * guests, e.g. with an SVSM). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_VMPL_REQ_GHCB_INFO_SHIFT       0
 #define GHCB_MSR_VMPL_REQ_GHCB_INFO_MASK        0xfffULL
 #define GHCB_MSR_VMPL_REQ_VMPL_SHIFT            32
 #define GHCB_MSR_VMPL_REQ_VMPL_MASK             0xff00000000ULL
 #define GHCB_MSR_VMPL_REQ_RESERVED_MASK         0xffffff00fffff000ULL
 
-/* SNP Run VMPL Response, seen when the vCPU runs again at the requesting VMPL. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * SNP Run VMPL Response, seen when the vCPU runs again at the requesting VMPL.
+ * (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_VMPL_RESP_GHCB_INFO_SHIFT      0
 #define GHCB_MSR_VMPL_RESP_GHCB_INFO_MASK       0xfffULL
 #define GHCB_MSR_VMPL_RESP_ERROR_CODE_SHIFT     32
 #define GHCB_MSR_VMPL_RESP_ERROR_CODE_MASK      0xffffffff00000000ULL
 #define GHCB_MSR_VMPL_RESP_RESERVED_MASK        0xfffff000ULL
 
-/* Hypervisor Feature Support Request (protocol version 2). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Hypervisor Feature Support Request (protocol version 2). (AMD 56421 rev
+ * 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_HV_FT_REQ_GHCB_INFO_SHIFT      0
 #define GHCB_MSR_HV_FT_REQ_GHCB_INFO_MASK       0xfffULL
 #define GHCB_MSR_HV_FT_REQ_RESERVED_MASK        0xfffffffffffff000ULL
 
-/* Hypervisor Feature Support Response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Hypervisor Feature Support Response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR
+ * Protocol)
+ */
 #define GHCB_MSR_HV_FT_RESP_GHCB_INFO_SHIFT     0
 #define GHCB_MSR_HV_FT_RESP_GHCB_INFO_MASK      0xfffULL
 #define GHCB_MSR_HV_FT_RESP_FEATURES_SHIFT      12
 #define GHCB_MSR_HV_FT_RESP_FEATURES_MASK       0xfffffffffffff000ULL
 
-/* Termination Request: the guest asks to be terminated and gives a reason. There is no response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * Termination Request: the guest asks to be terminated and gives a reason.
+ * There is no response. (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define GHCB_MSR_TERM_REQ_GHCB_INFO_SHIFT       0
 #define GHCB_MSR_TERM_REQ_GHCB_INFO_MASK        0xfffULL
 #define GHCB_MSR_TERM_REQ_REASON_SET_SHIFT      12

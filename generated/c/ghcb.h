@@ -25,11 +25,18 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* GHCB protocol versions described here (version 2 adds SEV-SNP support and the hypervisor feature request). (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * GHCB protocol versions described here (version 2 adds SEV-SNP support and
+ * the hypervisor feature request). (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev.h)
+ */
 #define GHCB_PROTOCOL_MIN                       0x1
 #define GHCB_PROTOCOL_MAX                       0x2
 
-/* Values of the ghcb_usage field. (AMD 56421 rev 2.03, Table 1, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * Values of the ghcb_usage field. (AMD 56421 rev 2.03, Table 1, via
+ * linux:arch/x86/include/asm/sev.h)
+ */
 #define GHCB_DEFAULT_USAGE                      0x0
 
 static inline const char *ghcb_usage_name(uint64_t val)
@@ -41,10 +48,17 @@ static inline const char *ghcb_usage_name(uint64_t val)
     }
 }
 
-/* Sizes of parts of the GHCB page. (AMD 56421 rev 2.03, Table 1, via linux:arch/x86/include/asm/svm.h) */
+/*
+ * Sizes of parts of the GHCB page. (AMD 56421 rev 2.03, Table 1, via
+ * linux:arch/x86/include/asm/svm.h)
+ */
 #define GHCB_SHARED_BUF_SIZE                    0x7f0
 
-/* Software-defined exit codes (0x8000_xxxx) a guest places in sw_exit_code for events that have no hardware SVM exit code. Hardware exit codes are in the VMCB module. (AMD 56421 rev 2.03, via linux:arch/x86/include/uapi/asm/svm.h) */
+/*
+ * Software-defined exit codes (0x8000_xxxx) a guest places in sw_exit_code for
+ * events that have no hardware SVM exit code. Hardware exit codes are in the
+ * VMCB module. (AMD 56421 rev 2.03, via linux:arch/x86/include/uapi/asm/svm.h)
+ */
 #define SVM_VMGEXIT_MMIO_READ                   0x80000001U
 #define SVM_VMGEXIT_MMIO_WRITE                  0x80000002U
 #define SVM_VMGEXIT_NMI_COMPLETE                0x80000003U
@@ -88,7 +102,10 @@ static inline const char *vmgexit_exit_code_name(uint64_t val)
     }
 }
 
-/* SW_EXITINFO1 of the AP Jump Table event. (AMD 56421 rev 2.03, via linux:arch/x86/include/uapi/asm/svm.h) */
+/*
+ * SW_EXITINFO1 of the AP Jump Table event. (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/uapi/asm/svm.h)
+ */
 #define SVM_VMGEXIT_SET_AP_JUMP_TABLE           0x0
 #define SVM_VMGEXIT_GET_AP_JUMP_TABLE           0x1
 
@@ -102,7 +119,11 @@ static inline const char *vmgexit_ap_jump_table_op_name(uint64_t val)
     }
 }
 
-/* Request type in SW_EXITINFO1[31:0] of the SNP AP Creation event (SW_EXITINFO1[63:32] = APIC ID, SW_EXITINFO2 = VMSA GPA). (AMD 56421 rev 2.03, via linux:arch/x86/include/uapi/asm/svm.h) */
+/*
+ * Request type in SW_EXITINFO1[31:0] of the SNP AP Creation event
+ * (SW_EXITINFO1[63:32] = APIC ID, SW_EXITINFO2 = VMSA GPA). (AMD 56421 rev
+ * 2.03, via linux:arch/x86/include/uapi/asm/svm.h)
+ */
 #define SVM_VMGEXIT_AP_CREATE_ON_INIT           0x0
 #define SVM_VMGEXIT_AP_CREATE                   0x1
 #define SVM_VMGEXIT_AP_DESTROY                  0x2
@@ -118,7 +139,11 @@ static inline const char *vmgexit_ap_creation_op_name(uint64_t val)
     }
 }
 
-/* SW_EXITINFO1 of the #HV Doorbell Page event. (AMD 56421 rev 2.03, via lkml:AMD KVM SEV-SNP restricted-injection and SVSM patch series (arch/x86/include/uapi/asm/svm.h)) */
+/*
+ * SW_EXITINFO1 of the #HV Doorbell Page event. (AMD 56421 rev 2.03, via
+ * lkml:AMD KVM SEV-SNP restricted-injection and SVSM patch series
+ * (arch/x86/include/uapi/asm/svm.h))
+ */
 #define SVM_VMGEXIT_HVDB_GET_PREFERRED          0x0
 #define SVM_VMGEXIT_HVDB_SET                    0x1
 #define SVM_VMGEXIT_HVDB_QUERY                  0x2
@@ -136,7 +161,10 @@ static inline const char *vmgexit_hvdb_op_name(uint64_t val)
     }
 }
 
-/* Hypervisor response in SW_EXITINFO1[31:0] after a VMGEXIT. (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Hypervisor response in SW_EXITINFO1[31:0] after a VMGEXIT. (AMD 56421 rev
+ * 2.03, via linux:arch/x86/include/asm/sev-common.h)
+ */
 #define GHCB_HV_RESP_NO_ACTION                  0x0
 #define GHCB_HV_RESP_ISSUE_EXCEPTION            0x1
 #define GHCB_HV_RESP_MALFORMED_INPUT            0x2
@@ -152,7 +180,10 @@ static inline const char *ghcb_hv_resp_name(uint64_t val)
     }
 }
 
-/* Reason in SW_EXITINFO2[31:0] when the response is MALFORMED_INPUT. (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Reason in SW_EXITINFO2[31:0] when the response is MALFORMED_INPUT. (AMD
+ * 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h)
+ */
 #define GHCB_ERR_NOT_REGISTERED                 0x1
 #define GHCB_ERR_INVALID_USAGE                  0x2
 #define GHCB_ERR_INVALID_SCRATCH_AREA           0x3
@@ -174,7 +205,10 @@ static inline const char *ghcb_err_name(uint64_t val)
     }
 }
 
-/* Operation field of a Page State Change entry. (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Operation field of a Page State Change entry. (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h)
+ */
 #define VMGEXIT_PSC_OP_PRIVATE                  0x1
 #define VMGEXIT_PSC_OP_SHARED                   0x2
 #define VMGEXIT_PSC_OP_PSMASH                   0x3
@@ -192,10 +226,16 @@ static inline const char *vmgexit_psc_op_name(uint64_t val)
     }
 }
 
-/* Limits of the Page State Change buffer. (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Limits of the Page State Change buffer. (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h)
+ */
 #define VMGEXIT_PSC_MAX_ENTRY                   0xfd
 
-/* Non-zero SW_EXITINFO2 values returned by the Page State Change event (0 = success). (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Non-zero SW_EXITINFO2 values returned by the Page State Change event (0 =
+ * success). (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h)
+ */
 #define VMGEXIT_PSC_ERROR_INVALID_HDR           0x100000001ULL
 #define VMGEXIT_PSC_ERROR_INVALID_ENTRY         0x100000002ULL
 #define VMGEXIT_PSC_ERROR_GENERIC               0x10000000000ULL
@@ -211,7 +251,10 @@ static inline const char *vmgexit_psc_error_name(uint64_t val)
     }
 }
 
-/* Hypervisor error in SW_EXITINFO2[63:32] after an SNP (Extended) Guest Request. (AMD 56421 rev 2.03, via linux:include/uapi/linux/sev-guest.h) */
+/*
+ * Hypervisor error in SW_EXITINFO2[63:32] after an SNP (Extended) Guest
+ * Request. (AMD 56421 rev 2.03, via linux:include/uapi/linux/sev-guest.h)
+ */
 #define SNP_GUEST_VMM_ERR_INVALID_LEN           0x1
 #define SNP_GUEST_VMM_ERR_BUSY                  0x2
 
@@ -225,7 +268,11 @@ static inline const char *snp_guest_vmm_err_name(uint64_t val)
     }
 }
 
-/* Reason code sets of a termination request (GHCB MSR 0x100 or VMGEXIT 0x8000_FFFE). (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Reason code sets of a termination request (GHCB MSR 0x100 or VMGEXIT
+ * 0x8000_FFFE). (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h)
+ */
 #define SEV_TERM_SET_GEN                        0x0
 #define SEV_TERM_SET_LINUX                      0x1
 
@@ -239,7 +286,10 @@ static inline const char *ghcb_term_reason_set_name(uint64_t val)
     }
 }
 
-/* Reason codes of the general set (set 0). (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Reason codes of the general set (set 0). (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h)
+ */
 #define GHCB_SEV_ES_GEN_REQ                     0x0
 #define GHCB_SEV_ES_PROT_UNSUPPORTED            0x1
 #define GHCB_SNP_UNSUPPORTED                    0x2
@@ -255,7 +305,11 @@ static inline const char *ghcb_term_gen_reason_name(uint64_t val)
     }
 }
 
-/* Reason codes Linux guests send with reason set 1 (not defined by the GHCB specification; listed so hypervisors can decode them). (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Reason codes Linux guests send with reason set 1 (not defined by the GHCB
+ * specification; listed so hypervisors can decode them). (AMD 56421 rev 2.03,
+ * via linux:arch/x86/include/asm/sev-common.h)
+ */
 #define GHCB_TERM_REGISTER                      0x0
 #define GHCB_TERM_PSC                           0x1
 #define GHCB_TERM_PVALIDATE                     0x2
@@ -291,7 +345,10 @@ static inline const char *ghcb_term_linux_reason_name(uint64_t val)
     }
 }
 
-/* Effective segment encoding in ioio_exit_info bits 12:10. (AMD 24593 rev 3.42, 15.10.2) */
+/*
+ * Effective segment encoding in ioio_exit_info bits 12:10. (AMD 24593 rev
+ * 3.42, 15.10.2)
+ */
 #define SVM_IOIO_SEG_ES                         0x0
 #define SVM_IOIO_SEG_CS                         0x1
 #define SVM_IOIO_SEG_SS                         0x2
@@ -313,7 +370,12 @@ static inline const char *ioio_seg_name(uint64_t val)
     }
 }
 
-/* Hypervisor feature bitmap returned by the Hypervisor Feature Support request (VMGEXIT 0x8000_FFFD in SW_EXITINFO2, or GHCBData[63:12] of the MSR response 0x081). Protocol version 2. (AMD 56421 rev 2.03, via coconut-svsm:kernel/src/sev/msr_protocol.rs) */
+/*
+ * Hypervisor feature bitmap returned by the Hypervisor Feature Support request
+ * (VMGEXIT 0x8000_FFFD in SW_EXITINFO2, or GHCBData[63:12] of the MSR response
+ * 0x081). Protocol version 2. (AMD 56421 rev 2.03, via
+ * coconut-svsm:kernel/src/sev/msr_protocol.rs)
+ */
 #define GHCB_HV_FT_SNP_SHIFT                    0
 #define GHCB_HV_FT_SNP_MASK                     0x1ULL
 #define GHCB_HV_FT_SNP_AP_CREATION_SHIFT        1
@@ -328,7 +390,10 @@ static inline const char *ioio_seg_name(uint64_t val)
 #define GHCB_HV_FT_SNP_MULTI_VMPL_MASK          0x20ULL
 #define GHCB_HV_FT_RESERVED_MASK                0xffffffffffffffc0ULL
 
-/* Bits of one SNP Page State Change entry. (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h) */
+/*
+ * Bits of one SNP Page State Change entry. (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h)
+ */
 #define GHCB_PSC_ENTRY_CUR_PAGE_SHIFT           0
 #define GHCB_PSC_ENTRY_CUR_PAGE_MASK            0xfffULL
 #define GHCB_PSC_ENTRY_GFN_SHIFT                12
@@ -339,7 +404,11 @@ static inline const char *ioio_seg_name(uint64_t val)
 #define GHCB_PSC_ENTRY_PAGESIZE_MASK            0x100000000000000ULL
 #define GHCB_PSC_ENTRY_RESERVED_MASK            0xfe00000000000000ULL
 
-/* EXITINFO1 of an IOIO intercept, which an SEV-ES guest passes in SW_EXITINFO1 of an IOIO (0x7B) VMGEXIT: direction, string/rep, operand and address size, segment and port. (AMD 24593 rev 3.42, 15.10.2) */
+/*
+ * EXITINFO1 of an IOIO intercept, which an SEV-ES guest passes in SW_EXITINFO1
+ * of an IOIO (0x7B) VMGEXIT: direction, string/rep, operand and address size,
+ * segment and port. (AMD 24593 rev 3.42, 15.10.2)
+ */
 #define SVM_IOIO_TYPE_SHIFT                     0
 #define SVM_IOIO_TYPE_MASK                      0x1ULL
 #define SVM_IOIO_STR_SHIFT                      2
@@ -364,20 +433,32 @@ static inline const char *ioio_seg_name(uint64_t val)
 #define SVM_IOIO_PORT_MASK                      0xffff0000ULL
 #define SVM_IOIO_RESERVED_MASK                  0xffffffff0000e002ULL
 
-/* SW_EXITINFO1 of the Termination Request event (0x8000_FFFE): why the guest asks to be terminated. (AMD 56421 rev 2.03, via linux:arch/x86/include/uapi/asm/svm.h) */
+/*
+ * SW_EXITINFO1 of the Termination Request event (0x8000_FFFE): why the guest
+ * asks to be terminated. (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/uapi/asm/svm.h)
+ */
 #define SVM_VMGEXIT_TERM_REASON_SET_SHIFT       0
 #define SVM_VMGEXIT_TERM_REASON_SET_MASK        0xfULL
 #define SVM_VMGEXIT_TERM_REASON_CODE_SHIFT      4
 #define SVM_VMGEXIT_TERM_REASON_CODE_MASK       0xff0ULL
 #define SVM_VMGEXIT_TERM_RESERVED_MASK          0xfffffffffffff000ULL
 
-/* SW_EXITINFO2 returned by the SNP Guest Request and SNP Extended Guest Request events. (AMD 56421 rev 2.03, via linux:include/uapi/linux/sev-guest.h) */
+/*
+ * SW_EXITINFO2 returned by the SNP Guest Request and SNP Extended Guest
+ * Request events. (AMD 56421 rev 2.03, via
+ * linux:include/uapi/linux/sev-guest.h)
+ */
 #define SNP_GUEST_REQ_EXITINFO2_FW_ERROR_SHIFT  0
 #define SNP_GUEST_REQ_EXITINFO2_FW_ERROR_MASK   0xffffffffULL
 #define SNP_GUEST_REQ_EXITINFO2_VMM_ERROR_SHIFT 32
 #define SNP_GUEST_REQ_EXITINFO2_VMM_ERROR_MASK  0xffffffff00000000ULL
 
-/* Pending-event word at the start of the #HV doorbell page. (AMD 56421 rev 2.03, via lkml:AMD KVM SEV-SNP restricted-injection and SVSM patch series (arch/x86/include/uapi/asm/svm.h)) */
+/*
+ * Pending-event word at the start of the #HV doorbell page. (AMD 56421 rev
+ * 2.03, via lkml:AMD KVM SEV-SNP restricted-injection and SVSM patch series
+ * (arch/x86/include/uapi/asm/svm.h))
+ */
 #define HVDB_PENDING_VECTOR_SHIFT               0
 #define HVDB_PENDING_VECTOR_MASK                0xffU
 #define HVDB_PENDING_NMI_SHIFT                  8
@@ -388,7 +469,12 @@ static inline const char *ioio_seg_name(uint64_t val)
 #define HVDB_PENDING_NO_FURTHER_SIGNAL_MASK     0x8000U
 #define HVDB_PENDING_RESERVED_MASK              0x7c00U
 
-/* First part of the GHCB page: the guest state the guest chooses to expose for one VMGEXIT, at the same offsets as in the VMSA, plus the software exit fields and the valid bitmap.: 0x408 bytes (AMD 56421 rev 2.03, Table 1, via linux:arch/x86/include/asm/svm.h). Linux: struct ghcb_save_area. */
+/*
+ * First part of the GHCB page: the guest state the guest chooses to expose for
+ * one VMGEXIT, at the same offsets as in the VMSA, plus the software exit
+ * fields and the valid bitmap.: 0x408 bytes (AMD 56421 rev 2.03, Table 1, via
+ * linux:arch/x86/include/asm/svm.h). Linux: struct ghcb_save_area.
+ */
 struct ghcb_save_area {
     uint8_t reserved_0x0[203];              /* 0x000 */
     uint8_t cpl;                            /* 0x0cb, valid bit 25 */
@@ -429,7 +515,11 @@ struct ghcb_save_area {
     uint64_t x87_state_gpa;                 /* 0x400 */
 };
 
-/* The 4 KiB GHCB page shared (unencrypted) between an SEV-ES/SEV-SNP guest and the hypervisor.: 0x1000 bytes (AMD 56421 rev 2.03, Table 1, via linux:arch/x86/include/asm/svm.h). Linux: struct ghcb. */
+/*
+ * The 4 KiB GHCB page shared (unencrypted) between an SEV-ES/SEV-SNP guest and
+ * the hypervisor.: 0x1000 bytes (AMD 56421 rev 2.03, Table 1, via
+ * linux:arch/x86/include/asm/svm.h). Linux: struct ghcb.
+ */
 struct ghcb {
     struct ghcb_save_area save;             /* 0x000 */
     uint8_t reserved_0x408[1016];           /* 0x408 */
@@ -439,25 +529,44 @@ struct ghcb {
     uint32_t ghcb_usage;                    /* 0xffc, GHCB_* */
 };
 
-/* Header of the SNP Page State Change request buffer: the range of entries still to process.: 0x8 bytes (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h). Linux: struct psc_hdr. */
+/*
+ * Header of the SNP Page State Change request buffer: the range of entries
+ * still to process.: 0x8 bytes (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h). Linux: struct psc_hdr.
+ */
 struct psc_hdr {
     uint16_t cur_entry;                     /* 0x000 */
     uint16_t end_entry;                     /* 0x002 */
     uint32_t reserved_0x4;                  /* 0x004 */
 };
 
-/* One SNP Page State Change entry: a guest frame, the requested operation and the page size.: 0x8 bytes (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h). Linux: struct psc_entry. */
+/*
+ * One SNP Page State Change entry: a guest frame, the requested operation and
+ * the page size.: 0x8 bytes (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h). Linux: struct psc_entry.
+ */
 struct psc_entry {
     uint64_t raw;                           /* 0x000, GHCB_PSC_ENTRY_* */
 };
 
-/* SNP Page State Change request buffer (scratch area of the 0x8000_0010 event): a header and up to 253 entries, exactly filling the GHCB shared buffer.: 0x7f0 bytes (AMD 56421 rev 2.03, via linux:arch/x86/include/asm/sev-common.h). Linux: struct snp_psc_desc. */
+/*
+ * SNP Page State Change request buffer (scratch area of the 0x8000_0010
+ * event): a header and up to 253 entries, exactly filling the GHCB shared
+ * buffer.: 0x7f0 bytes (AMD 56421 rev 2.03, via
+ * linux:arch/x86/include/asm/sev-common.h). Linux: struct snp_psc_desc.
+ */
 struct snp_psc_desc {
     struct psc_hdr hdr;                     /* 0x000 */
     struct psc_entry entries[253];          /* 0x008 */
 };
 
-/* The architecturally defined first 64 bytes of the #HV doorbell page (SNP Restricted Injection): the event the hypervisor asks the guest to take, and the EOI assist byte. The rest of the page is for software use.: 0x40 bytes (AMD 56421 rev 2.03, via lkml:AMD KVM SEV-SNP restricted-injection and SVSM patch series (arch/x86/include/uapi/asm/svm.h)). */
+/*
+ * The architecturally defined first 64 bytes of the #HV doorbell page (SNP
+ * Restricted Injection): the event the hypervisor asks the guest to take, and
+ * the EOI assist byte. The rest of the page is for software use.: 0x40 bytes
+ * (AMD 56421 rev 2.03, via lkml:AMD KVM SEV-SNP restricted-injection and SVSM
+ * patch series (arch/x86/include/uapi/asm/svm.h)).
+ */
 struct hvdb_events {
     uint16_t pending_events;                /* 0x000, HVDB_PENDING_* */
     uint8_t no_eoi_required;                /* 0x002 */

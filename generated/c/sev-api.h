@@ -24,7 +24,12 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* Command identifiers of the SEV (non-SNP) firmware API, written to the CmdResp mailbox register or a ring buffer CmdPtr entry. (AMD 55766 rev 3.24, Command Identifiers, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Command identifiers of the SEV (non-SNP) firmware API, written to the
+ * CmdResp mailbox register or a ring buffer CmdPtr entry. (AMD 55766 rev 3.24,
+ * Command Identifiers, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SEV_CMD_INIT                            0x1
 #define SEV_CMD_SHUTDOWN                        0x2
 #define SEV_CMD_PLATFORM_RESET                  0x3
@@ -116,7 +121,12 @@ static inline const char *sev_cmd_name(uint64_t val)
     }
 }
 
-/* Status codes returned by the firmware in the low 16 bits of CmdResp (or a ring buffer StatVal entry). The code space is shared with the SEV-SNP ABI. (AMD 55766 rev 3.24, Status Codes, via linux:include/uapi/linux/psp-sev.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Status codes returned by the firmware in the low 16 bits of CmdResp (or a
+ * ring buffer StatVal entry). The code space is shared with the SEV-SNP ABI.
+ * (AMD 55766 rev 3.24, Status Codes, via linux:include/uapi/linux/psp-sev.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_STATUS_SUCCESS                      0x0
 #define SEV_STATUS_INVALID_PLATFORM_STATE       0x1
 #define SEV_STATUS_INVALID_GUEST_STATE          0x2
@@ -204,7 +214,10 @@ static inline const char *sev_status_name(uint64_t val)
     }
 }
 
-/* Platform state (PLATFORM_STATUS.state). (AMD 55766 rev 3.24, Platform State Machine, via linux:include/linux/psp-sev.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Platform state (PLATFORM_STATUS.state). (AMD 55766 rev 3.24, Platform State
+ * Machine, via linux:include/linux/psp-sev.h; AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_PLATFORM_STATE_UNINIT               0x0
 #define SEV_PLATFORM_STATE_INIT                 0x1
 #define SEV_PLATFORM_STATE_WORKING              0x2
@@ -220,7 +233,11 @@ static inline const char *sev_platform_state_name(uint64_t val)
     }
 }
 
-/* Guest state (GUEST_STATUS.state). (AMD 55766 rev 3.24, Guest State Machine (GSTATE), via AMDESE/sev-tool:src/sevapi.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h) */
+/*
+ * Guest state (GUEST_STATUS.state). (AMD 55766 rev 3.24, Guest State Machine
+ * (GSTATE), via AMDESE/sev-tool:src/sevapi.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h)
+ */
 #define SEV_GUEST_STATE_UNINIT                  0x0
 #define SEV_GUEST_STATE_LUPDATE                 0x1
 #define SEV_GUEST_STATE_LSECRET                 0x2
@@ -244,7 +261,12 @@ static inline const char *sev_guest_state_name(uint64_t val)
     }
 }
 
-/* Key usage codes of SEV and AMD certificates (PUBKEY_USAGE, SIG_USAGE, AMD KEY_USAGE). (AMD 55766 rev 3.24, Appendix: Key usage enumeration, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Key usage codes of SEV and AMD certificates (PUBKEY_USAGE, SIG_USAGE, AMD
+ * KEY_USAGE). (AMD 55766 rev 3.24, Appendix: Key usage enumeration, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_CERT_USAGE_ARK                      0x0
 #define SEV_CERT_USAGE_ASK                      0x13
 #define SEV_CERT_USAGE_INVALID                  0x1000
@@ -268,7 +290,12 @@ static inline const char *sev_cert_usage_name(uint64_t val)
     }
 }
 
-/* Public key / signature algorithm codes of SEV certificates (PUBKEY_ALGO, SIG_ALGO). (AMD 55766 rev 3.24, Appendix: Algorithm enumeration, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Public key / signature algorithm codes of SEV certificates (PUBKEY_ALGO,
+ * SIG_ALGO). (AMD 55766 rev 3.24, Appendix: Algorithm enumeration, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_CERT_ALGO_INVALID                   0x0
 #define SEV_CERT_ALGO_RSA_SHA256                0x1
 #define SEV_CERT_ALGO_ECDSA_SHA256              0x2
@@ -292,7 +319,12 @@ static inline const char *sev_cert_algo_name(uint64_t val)
     }
 }
 
-/* Elliptic curve identifiers in ECDSA/ECDH public keys of SEV certificates. (AMD 55766 rev 3.24, Appendix: ECC curve identifiers, via AMDESE/sev-tool:src/sevapi.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/ecc.h) */
+/*
+ * Elliptic curve identifiers in ECDSA/ECDH public keys of SEV certificates.
+ * (AMD 55766 rev 3.24, Appendix: ECC curve identifiers, via
+ * AMDESE/sev-tool:src/sevapi.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/ecc.h)
+ */
 #define SEV_EC_CURVE_INVALID                    0x0
 #define SEV_EC_CURVE_P256                       0x1
 #define SEV_EC_CURVE_P384                       0x2
@@ -308,7 +340,11 @@ static inline const char *sev_ec_curve_name(uint64_t val)
     }
 }
 
-/* Page type of SWAP_OUT / SWAP_IN and of the swap metadata entry. (AMD 55766 rev 3.24, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Page type of SWAP_OUT / SWAP_IN and of the swap metadata entry. (AMD 55766
+ * rev 3.24, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_SWAP_PAGE_TYPE_DATA                 0x0
 #define SEV_SWAP_PAGE_TYPE_METADATA             0x1
 #define SEV_SWAP_PAGE_TYPE_VMSA                 0x2
@@ -324,7 +360,11 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
     }
 }
 
-/* Sizes and fixed values used with the SEV firmware API. (AMD 55766 rev 3.24, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Sizes and fixed values used with the SEV firmware API. (AMD 55766 rev 3.24,
+ * via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SEV_FW_BLOB_MAX_SIZE                    0x4000
 #define SEV_TMR_SIZE                            0x100000
 #define SEV_TMR_ALIGN                           0x100000
@@ -337,7 +377,11 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_GET_ID_SOCKET_LEN                   0x40
 #define SEV_INVALID_HANDLE                      0x0
 
-/* SEV guest policy: fixed at LAUNCH_START / RECEIVE_START, enforced by the firmware for the guest's lifetime. (AMD 55766 rev 3.24, Guest Policy, via linux:include/linux/psp-sev.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * SEV guest policy: fixed at LAUNCH_START / RECEIVE_START, enforced by the
+ * firmware for the guest's lifetime. (AMD 55766 rev 3.24, Guest Policy, via
+ * linux:include/linux/psp-sev.h; AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_POLICY_NODBG_SHIFT                  0
 #define SEV_POLICY_NODBG_MASK                   0x1U
 #define SEV_POLICY_NOKS_SHIFT                   1
@@ -356,30 +400,52 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_POLICY_API_MINOR_MASK               0xff000000U
 #define SEV_POLICY_RESERVED_MASK                0xffc0U
 
-/* Flags of INIT and INIT_EX. (AMD 55766 rev 3.24, INIT command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Flags of INIT and INIT_EX. (AMD 55766 rev 3.24, INIT command buffer, via
+ * linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SEV_INIT_FLAGS_SEV_ES_SHIFT             0
 #define SEV_INIT_FLAGS_SEV_ES_MASK              0x1U
 #define SEV_INIT_FLAGS_RESERVED_MASK            0xfffffffeU
 
-/* The 32-bit flags word of PLATFORM_STATUS at byte 0x3: bits 7:0 are the platform flags byte (OWNER), bits 23:8 the CONFIG field (ES). (AMD 55766 rev 3.24, PLATFORM_STATUS command buffer, via linux:include/uapi/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h) */
+/*
+ * The 32-bit flags word of PLATFORM_STATUS at byte 0x3: bits 7:0 are the
+ * platform flags byte (OWNER), bits 23:8 the CONFIG field (ES). (AMD 55766 rev
+ * 3.24, PLATFORM_STATUS command buffer, via
+ * linux:include/uapi/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h)
+ */
 #define SEV_STATUS_FLAGS_OWNER_SHIFT            0
 #define SEV_STATUS_FLAGS_OWNER_MASK             0x1U
 #define SEV_STATUS_FLAGS_CONFIG_ES_SHIFT        8
 #define SEV_STATUS_FLAGS_CONFIG_ES_MASK         0x100U
 #define SEV_STATUS_FLAGS_RESERVED_MASK          0xfffffefeU
 
-/* The 16-bit flags word at the end of the RING_BUFFER command buffer. (AMD 55766 rev 3.24, RING_BUFFER command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * The 16-bit flags word at the end of the RING_BUFFER command buffer. (AMD
+ * 55766 rev 3.24, RING_BUFFER command buffer, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_RING_BUFFER_INT_ON_EMPTY_SHIFT      0
 #define SEV_RING_BUFFER_INT_ON_EMPTY_MASK       0x1U
 #define SEV_RING_BUFFER_RESERVED_MASK           0xfffeU
 
-/* Flags of a ring buffer CmdPtr entry. (AMD 55766 rev 3.24, Ring Buffer Mode, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h) */
+/*
+ * Flags of a ring buffer CmdPtr entry. (AMD 55766 rev 3.24, Ring Buffer Mode,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h)
+ */
 #define SEV_RB_CMD_FLAGS_INT_ON_COMPLETE_SHIFT  0
 #define SEV_RB_CMD_FLAGS_INT_ON_COMPLETE_MASK   0x1U
 #define SEV_RB_CMD_FLAGS_CONTINUE_ON_ERROR_SHIFT 1
 #define SEV_RB_CMD_FLAGS_CONTINUE_ON_ERROR_MASK 0x2U
 
-/* RBCtl: the CmdResp mailbox register while the firmware is in ring buffer mode. (AMD 55766 rev 3.24, Ring Buffer Mode, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h) */
+/*
+ * RBCtl: the CmdResp mailbox register while the firmware is in ring buffer
+ * mode. (AMD 55766 rev 3.24, Ring Buffer Mode, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h)
+ */
 #define SEV_RB_CTL_LO_QUEUE_EMPTY_INT_SHIFT     0
 #define SEV_RB_CTL_LO_QUEUE_EMPTY_INT_MASK      0x1U
 #define SEV_RB_CTL_HI_QUEUE_EMPTY_INT_SHIFT     1
@@ -396,14 +462,22 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_RB_CTL_X86_CONTROL_MASK             0x80000000U
 #define SEV_RB_CTL_RESERVED_MASK                0x1ffffcfcU
 
-/* RBTail: the CmdBufAddr_Hi mailbox register in ring buffer mode, written by the host to publish commands. (AMD 55766 rev 3.24, Ring Buffer Mode, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h) */
+/*
+ * RBTail: the CmdBufAddr_Hi mailbox register in ring buffer mode, written by
+ * the host to publish commands. (AMD 55766 rev 3.24, Ring Buffer Mode, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h)
+ */
 #define SEV_RB_TAIL_LO_Q_INDEX_SHIFT            0
 #define SEV_RB_TAIL_LO_Q_INDEX_MASK             0xffU
 #define SEV_RB_TAIL_HI_Q_INDEX_SHIFT            16
 #define SEV_RB_TAIL_HI_Q_INDEX_MASK             0xff0000U
 #define SEV_RB_TAIL_RESERVED_MASK               0xff00ff00U
 
-/* RBHead: the CmdBufAddr_Lo mailbox register in ring buffer mode, written by the firmware. (AMD 55766 rev 3.24, Ring Buffer Mode, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h) */
+/*
+ * RBHead: the CmdBufAddr_Lo mailbox register in ring buffer mode, written by
+ * the firmware. (AMD 55766 rev 3.24, Ring Buffer Mode, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h)
+ */
 #define SEV_RB_HEAD_LO_Q_INDEX_SHIFT            0
 #define SEV_RB_HEAD_LO_Q_INDEX_MASK             0xffU
 #define SEV_RB_HEAD_LO_QUEUE_RUNNING_SHIFT      11
@@ -422,18 +496,30 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_RB_HEAD_Q_FREE_INT_STAT_MASK        0x80000000U
 #define SEV_RB_HEAD_RESERVED_MASK               0x700f700U
 
-/* Flags of a transport packet header (sev_packet_header). Other bits are not described by the sources checked. (AMD 55766 rev 3.24, SEND_UPDATE_DATA, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h) */
+/*
+ * Flags of a transport packet header (sev_packet_header). Other bits are not
+ * described by the sources checked. (AMD 55766 rev 3.24, SEND_UPDATE_DATA, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h)
+ */
 #define SEV_PACKET_HEADER_COMPRESSED_SHIFT      0
 #define SEV_PACKET_HEADER_COMPRESSED_MASK       0x1U
 
-/* Page flags of SWAP_OUT and of the swap metadata entry. (AMD 55766 rev 3.24, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Page flags of SWAP_OUT and of the swap metadata entry. (AMD 55766 rev 3.24,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_SWAP_FLAGS_PAGE_SIZE_SHIFT          0
 #define SEV_SWAP_FLAGS_PAGE_SIZE_MASK           0x1U
 #define SEV_SWAP_FLAGS_PAGE_TYPE_SHIFT          1
 #define SEV_SWAP_FLAGS_PAGE_TYPE_MASK           0x6U
 #define SEV_SWAP_FLAGS_RESERVED_MASK            0xfffffff8U
 
-/* Page flags of SWAP_IN. (AMD 55766 rev 3.24, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h) */
+/*
+ * Page flags of SWAP_IN. (AMD 55766 rev 3.24, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h)
+ */
 #define SEV_SWAP_IN_FLAGS_PAGE_SIZE_SHIFT       0
 #define SEV_SWAP_IN_FLAGS_PAGE_SIZE_MASK        0x1U
 #define SEV_SWAP_IN_FLAGS_PAGE_TYPE_SHIFT       1
@@ -442,7 +528,12 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_SWAP_IN_FLAGS_SWAP_IN_PLACE_MASK    0x8U
 #define SEV_SWAP_IN_FLAGS_RESERVED_MASK         0xfffffff0U
 
-/* INIT command buffer.: 0x14 bytes (AMD 55766 rev 3.24, INIT command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_init. */
+/*
+ * INIT command buffer.: 0x14 bytes (AMD 55766 rev 3.24, INIT command buffer,
+ * via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_init.
+ */
 struct sev_data_init {
     uint32_t flags;                         /* 0x000, SEV_INIT_FLAGS_* */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -450,7 +541,12 @@ struct sev_data_init {
     uint32_t tmr_len;                       /* 0x010 */
 } __packed;
 
-/* INIT_EX command buffer.: 0x24 bytes (AMD 55766 rev 3.24, INIT_EX command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_init_ex. */
+/*
+ * INIT_EX command buffer.: 0x24 bytes (AMD 55766 rev 3.24, INIT_EX command
+ * buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_init_ex.
+ */
 struct sev_data_init_ex {
     uint32_t length;                        /* 0x000 */
     uint32_t flags;                         /* 0x004, SEV_INIT_FLAGS_* */
@@ -461,7 +557,15 @@ struct sev_data_init_ex {
     uint32_t nv_len;                        /* 0x020 */
 } __packed;
 
-/* PLATFORM_STATUS command buffer (written by the firmware). Linux packs the owner byte and the CONFIG/reserved bytes into one misaligned 32-bit flags word; the firmware source has platform_flags (u8 at 0x3), config_flags (u16 at 0x4) and a reserved byte at 0x6.: 0xc bytes (AMD 55766 rev 3.24, PLATFORM_STATUS command buffer, via linux:include/uapi/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_user_data_status. */
+/*
+ * PLATFORM_STATUS command buffer (written by the firmware). Linux packs the
+ * owner byte and the CONFIG/reserved bytes into one misaligned 32-bit flags
+ * word; the firmware source has platform_flags (u8 at 0x3), config_flags (u16
+ * at 0x4) and a reserved byte at 0x6.: 0xc bytes (AMD 55766 rev 3.24,
+ * PLATFORM_STATUS command buffer, via linux:include/uapi/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_user_data_status.
+ */
 struct sev_user_data_status {
     uint8_t api_major;                      /* 0x000 */
     uint8_t api_minor;                      /* 0x001 */
@@ -471,13 +575,23 @@ struct sev_user_data_status {
     uint32_t guest_count;                   /* 0x008 */
 } __packed;
 
-/* PEK_CSR command buffer.: 0xc bytes (AMD 55766 rev 3.24, PEK_CSR command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_pek_csr. */
+/*
+ * PEK_CSR command buffer.: 0xc bytes (AMD 55766 rev 3.24, PEK_CSR command
+ * buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_pek_csr.
+ */
 struct sev_data_pek_csr {
     uint64_t address;                       /* 0x000 */
     uint32_t len;                           /* 0x008 */
 } __packed;
 
-/* PEK_CERT_IMPORT command buffer.: 0x1c bytes (AMD 55766 rev 3.24, PEK_CERT_IMPORT command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_pek_cert_import. */
+/*
+ * PEK_CERT_IMPORT command buffer.: 0x1c bytes (AMD 55766 rev 3.24,
+ * PEK_CERT_IMPORT command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_pek_cert_import.
+ */
 struct sev_data_pek_cert_import {
     uint64_t pek_cert_address;              /* 0x000 */
     uint32_t pek_cert_len;                  /* 0x008 */
@@ -486,7 +600,12 @@ struct sev_data_pek_cert_import {
     uint32_t oca_cert_len;                  /* 0x018 */
 } __packed;
 
-/* PDH_CERT_EXPORT command buffer.: 0x1c bytes (AMD 55766 rev 3.24, PDH_CERT_EXPORT command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_pdh_cert_export. */
+/*
+ * PDH_CERT_EXPORT command buffer.: 0x1c bytes (AMD 55766 rev 3.24,
+ * PDH_CERT_EXPORT command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_pdh_cert_export.
+ */
 struct sev_data_pdh_cert_export {
     uint64_t pdh_cert_address;              /* 0x000 */
     uint32_t pdh_cert_len;                  /* 0x008 */
@@ -495,25 +614,44 @@ struct sev_data_pdh_cert_export {
     uint32_t cert_chain_len;                /* 0x018 */
 } __packed;
 
-/* DOWNLOAD_FIRMWARE command buffer.: 0xc bytes (AMD 55766 rev 3.24, DOWNLOAD_FIRMWARE command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_download_firmware. */
+/*
+ * DOWNLOAD_FIRMWARE command buffer.: 0xc bytes (AMD 55766 rev 3.24,
+ * DOWNLOAD_FIRMWARE command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_download_firmware.
+ */
 struct sev_data_download_firmware {
     uint64_t address;                       /* 0x000 */
     uint32_t len;                           /* 0x008 */
 } __packed;
 
-/* GET_ID command buffer.: 0xc bytes (AMD 55766 rev 3.24, GET_ID command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_get_id. */
+/*
+ * GET_ID command buffer.: 0xc bytes (AMD 55766 rev 3.24, GET_ID command
+ * buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_get_id.
+ */
 struct sev_data_get_id {
     uint64_t address;                       /* 0x000 */
     uint32_t len;                           /* 0x008 */
 } __packed;
 
-/* Output of GET_ID: the unique chip ID of each socket (two sockets).: 0x80 bytes (AMD 55766 rev 3.24, GET_ID command buffer, via linux:include/uapi/linux/psp-sev.h). Linux: struct sev_user_data_get_id. */
+/*
+ * Output of GET_ID: the unique chip ID of each socket (two sockets).: 0x80
+ * bytes (AMD 55766 rev 3.24, GET_ID command buffer, via
+ * linux:include/uapi/linux/psp-sev.h). Linux: struct sev_user_data_get_id.
+ */
 struct sev_user_data_get_id {
     uint8_t socket1[64];                    /* 0x000 */
     uint8_t socket2[64];                    /* 0x040 */
 };
 
-/* RING_BUFFER command buffer: the two command queues and their status queues.: 0x28 bytes (AMD 55766 rev 3.24, RING_BUFFER command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * RING_BUFFER command buffer: the two command queues and their status queues.:
+ * 0x28 bytes (AMD 55766 rev 3.24, RING_BUFFER command buffer, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_data_ring_buffer {
     uint64_t q_lo_cmd_ptr;                  /* 0x000 */
     uint64_t q_lo_stat_val;                 /* 0x008 */
@@ -526,7 +664,11 @@ struct sev_data_ring_buffer {
     uint16_t flags;                         /* 0x026, SEV_RING_BUFFER_* */
 };
 
-/* One CmdPtr ring buffer entry: a command queued by the host.: 0x10 bytes (AMD 55766 rev 3.24, Ring Buffer Mode, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h). */
+/*
+ * One CmdPtr ring buffer entry: a command queued by the host.: 0x10 bytes (AMD
+ * 55766 rev 3.24, Ring Buffer Mode, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h).
+ */
 struct sev_rb_cmd_ptr_entry {
     uint16_t cmd_id;                        /* 0x000, SEV_CMD_* */
     uint16_t cmd_flags;                     /* 0x002, SEV_RB_CMD_FLAGS_* */
@@ -534,7 +676,11 @@ struct sev_rb_cmd_ptr_entry {
     uint64_t cmd_buffer_ptr;                /* 0x008 */
 };
 
-/* One StatVal ring buffer entry: the result of the CmdPtr entry at the same index.: 0x10 bytes (AMD 55766 rev 3.24, Ring Buffer Mode, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h). */
+/*
+ * One StatVal ring buffer entry: the result of the CmdPtr entry at the same
+ * index.: 0x10 bytes (AMD 55766 rev 3.24, Ring Buffer Mode, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h).
+ */
 struct sev_rb_status_entry {
     uint16_t status;                        /* 0x000, SEV_STATUS_* */
     uint16_t reserved_0x2;                  /* 0x002 */
@@ -542,23 +688,43 @@ struct sev_rb_status_entry {
     uint64_t error_stack;                   /* 0x008 */
 };
 
-/* DECOMMISSION command buffer.: 0x4 bytes (AMD 55766 rev 3.24, DECOMMISSION command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_decommission. */
+/*
+ * DECOMMISSION command buffer.: 0x4 bytes (AMD 55766 rev 3.24, DECOMMISSION
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_decommission.
+ */
 struct sev_data_decommission {
     uint32_t handle;                        /* 0x000 */
 } __packed;
 
-/* ACTIVATE command buffer.: 0x8 bytes (AMD 55766 rev 3.24, ACTIVATE command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_activate. */
+/*
+ * ACTIVATE command buffer.: 0x8 bytes (AMD 55766 rev 3.24, ACTIVATE command
+ * buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_activate.
+ */
 struct sev_data_activate {
     uint32_t handle;                        /* 0x000 */
     uint32_t asid;                          /* 0x004 */
 };
 
-/* DEACTIVATE command buffer.: 0x4 bytes (AMD 55766 rev 3.24, DEACTIVATE command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_deactivate. */
+/*
+ * DEACTIVATE command buffer.: 0x4 bytes (AMD 55766 rev 3.24, DEACTIVATE
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_deactivate.
+ */
 struct sev_data_deactivate {
     uint32_t handle;                        /* 0x000 */
 } __packed;
 
-/* GUEST_STATUS command buffer.: 0xd bytes (AMD 55766 rev 3.24, GUEST_STATUS command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_guest_status. */
+/*
+ * GUEST_STATUS command buffer.: 0xd bytes (AMD 55766 rev 3.24, GUEST_STATUS
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_guest_status.
+ */
 struct sev_data_guest_status {
     uint32_t handle;                        /* 0x000 */
     uint32_t policy;                        /* 0x004, SEV_POLICY_* */
@@ -566,7 +732,11 @@ struct sev_data_guest_status {
     uint8_t state;                          /* 0x00c, SEV_GUEST_STATE_* */
 } __packed;
 
-/* COPY command buffer.: 0x18 bytes (AMD 55766 rev 3.24, COPY command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * COPY command buffer.: 0x18 bytes (AMD 55766 rev 3.24, COPY command buffer,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_data_copy {
     uint32_t handle;                        /* 0x000 */
     uint32_t length;                        /* 0x004 */
@@ -574,7 +744,11 @@ struct sev_data_copy {
     uint64_t dst_paddr;                     /* 0x010 */
 };
 
-/* ACTIVATE_EX command buffer.: 0x18 bytes (AMD 55766 rev 3.24, ACTIVATE_EX command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * ACTIVATE_EX command buffer.: 0x18 bytes (AMD 55766 rev 3.24, ACTIVATE_EX
+ * command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_data_activate_ex {
     uint32_t ex_len;                        /* 0x000 */
     uint32_t handle;                        /* 0x004 */
@@ -583,7 +757,12 @@ struct sev_data_activate_ex {
     uint64_t ids_paddr;                     /* 0x010 */
 };
 
-/* LAUNCH_START command buffer.: 0x24 bytes (AMD 55766 rev 3.24, LAUNCH_START command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_launch_start. */
+/*
+ * LAUNCH_START command buffer.: 0x24 bytes (AMD 55766 rev 3.24, LAUNCH_START
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_launch_start.
+ */
 struct sev_data_launch_start {
     uint32_t handle;                        /* 0x000 */
     uint32_t policy;                        /* 0x004, SEV_POLICY_* */
@@ -594,7 +773,12 @@ struct sev_data_launch_start {
     uint32_t session_len;                   /* 0x020 */
 } __packed;
 
-/* LAUNCH_UPDATE_DATA command buffer.: 0x14 bytes (AMD 55766 rev 3.24, LAUNCH_UPDATE_DATA command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_launch_update_data. */
+/*
+ * LAUNCH_UPDATE_DATA command buffer.: 0x14 bytes (AMD 55766 rev 3.24,
+ * LAUNCH_UPDATE_DATA command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_launch_update_data.
+ */
 struct sev_data_launch_update_data {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -602,7 +786,12 @@ struct sev_data_launch_update_data {
     uint32_t len;                           /* 0x010 */
 } __packed;
 
-/* LAUNCH_UPDATE_VMSA command buffer.: 0x14 bytes (AMD 55766 rev 3.24, LAUNCH_UPDATE_VMSA command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_launch_update_vmsa. */
+/*
+ * LAUNCH_UPDATE_VMSA command buffer.: 0x14 bytes (AMD 55766 rev 3.24,
+ * LAUNCH_UPDATE_VMSA command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_launch_update_vmsa.
+ */
 struct sev_data_launch_update_vmsa {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -610,7 +799,12 @@ struct sev_data_launch_update_vmsa {
     uint32_t len;                           /* 0x010 */
 } __packed;
 
-/* LAUNCH_MEASURE command buffer.: 0x14 bytes (AMD 55766 rev 3.24, LAUNCH_MEASURE command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_launch_measure. */
+/*
+ * LAUNCH_MEASURE command buffer.: 0x14 bytes (AMD 55766 rev 3.24,
+ * LAUNCH_MEASURE command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_launch_measure.
+ */
 struct sev_data_launch_measure {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -618,7 +812,12 @@ struct sev_data_launch_measure {
     uint32_t len;                           /* 0x010 */
 } __packed;
 
-/* LAUNCH_SECRET command buffer.: 0x34 bytes (AMD 55766 rev 3.24, LAUNCH_SECRET command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_launch_secret. */
+/*
+ * LAUNCH_SECRET command buffer.: 0x34 bytes (AMD 55766 rev 3.24, LAUNCH_SECRET
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_launch_secret.
+ */
 struct sev_data_launch_secret {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -632,12 +831,22 @@ struct sev_data_launch_secret {
     uint32_t trans_len;                     /* 0x030 */
 } __packed;
 
-/* LAUNCH_FINISH command buffer.: 0x4 bytes (AMD 55766 rev 3.24, LAUNCH_FINISH command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_launch_finish. */
+/*
+ * LAUNCH_FINISH command buffer.: 0x4 bytes (AMD 55766 rev 3.24, LAUNCH_FINISH
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_launch_finish.
+ */
 struct sev_data_launch_finish {
     uint32_t handle;                        /* 0x000 */
 } __packed;
 
-/* ATTESTATION command buffer.: 0x24 bytes (AMD 55766 rev 3.24, ATTESTATION command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_attestation_report. */
+/*
+ * ATTESTATION command buffer.: 0x24 bytes (AMD 55766 rev 3.24, ATTESTATION
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_attestation_report.
+ */
 struct sev_data_attestation_report {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -646,7 +855,12 @@ struct sev_data_attestation_report {
     uint32_t len;                           /* 0x020 */
 } __packed;
 
-/* SEND_START command buffer.: 0x44 bytes (AMD 55766 rev 3.24, SEND_START command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_send_start. */
+/*
+ * SEND_START command buffer.: 0x44 bytes (AMD 55766 rev 3.24, SEND_START
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_send_start.
+ */
 struct sev_data_send_start {
     uint32_t handle;                        /* 0x000 */
     uint32_t policy;                        /* 0x004, SEV_POLICY_* */
@@ -663,7 +877,12 @@ struct sev_data_send_start {
     uint32_t session_len;                   /* 0x040 */
 } __packed;
 
-/* SEND_UPDATE_DATA command buffer.: 0x34 bytes (AMD 55766 rev 3.24, SEND_UPDATE_DATA command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_send_update_data. */
+/*
+ * SEND_UPDATE_DATA command buffer.: 0x34 bytes (AMD 55766 rev 3.24,
+ * SEND_UPDATE_DATA command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_send_update_data.
+ */
 struct sev_data_send_update_data {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -677,7 +896,14 @@ struct sev_data_send_update_data {
     uint32_t trans_len;                     /* 0x030 */
 } __packed;
 
-/* SEND_UPDATE_VMSA command buffer: the same layout as SEND_UPDATE_DATA. Linux's struct sev_data_send_update_vmsa lacks the reserved word at 0x4, which shifts every later member by 4 bytes; the firmware uses the common transport layout.: 0x34 bytes (AMD 55766 rev 3.24, SEND_UPDATE_VMSA command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). Linux: struct sev_data_send_update_vmsa. */
+/*
+ * SEND_UPDATE_VMSA command buffer: the same layout as SEND_UPDATE_DATA.
+ * Linux's struct sev_data_send_update_vmsa lacks the reserved word at 0x4,
+ * which shifts every later member by 4 bytes; the firmware uses the common
+ * transport layout.: 0x34 bytes (AMD 55766 rev 3.24, SEND_UPDATE_VMSA command
+ * buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h). Linux: struct sev_data_send_update_vmsa.
+ */
 struct sev_data_send_update_vmsa {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -691,17 +917,32 @@ struct sev_data_send_update_vmsa {
     uint32_t trans_len;                     /* 0x030 */
 } __packed;
 
-/* SEND_FINISH command buffer.: 0x4 bytes (AMD 55766 rev 3.24, SEND_FINISH command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_send_finish. */
+/*
+ * SEND_FINISH command buffer.: 0x4 bytes (AMD 55766 rev 3.24, SEND_FINISH
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_send_finish.
+ */
 struct sev_data_send_finish {
     uint32_t handle;                        /* 0x000 */
 } __packed;
 
-/* SEND_CANCEL command buffer.: 0x4 bytes (AMD 55766 rev 3.24, SEND_CANCEL command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_send_cancel. */
+/*
+ * SEND_CANCEL command buffer.: 0x4 bytes (AMD 55766 rev 3.24, SEND_CANCEL
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_send_cancel.
+ */
 struct sev_data_send_cancel {
     uint32_t handle;                        /* 0x000 */
 } __packed;
 
-/* RECEIVE_START command buffer.: 0x24 bytes (AMD 55766 rev 3.24, RECEIVE_START command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_receive_start. */
+/*
+ * RECEIVE_START command buffer.: 0x24 bytes (AMD 55766 rev 3.24, RECEIVE_START
+ * command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_receive_start.
+ */
 struct sev_data_receive_start {
     uint32_t handle;                        /* 0x000 */
     uint32_t policy;                        /* 0x004, SEV_POLICY_* */
@@ -712,7 +953,12 @@ struct sev_data_receive_start {
     uint32_t session_len;                   /* 0x020 */
 } __packed;
 
-/* RECEIVE_UPDATE_DATA command buffer.: 0x34 bytes (AMD 55766 rev 3.24, RECEIVE_UPDATE_DATA command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_receive_update_data. */
+/*
+ * RECEIVE_UPDATE_DATA command buffer.: 0x34 bytes (AMD 55766 rev 3.24,
+ * RECEIVE_UPDATE_DATA command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_receive_update_data.
+ */
 struct sev_data_receive_update_data {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -726,7 +972,12 @@ struct sev_data_receive_update_data {
     uint32_t trans_len;                     /* 0x030 */
 } __packed;
 
-/* RECEIVE_UPDATE_VMSA command buffer.: 0x34 bytes (AMD 55766 rev 3.24, RECEIVE_UPDATE_VMSA command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_receive_update_vmsa. */
+/*
+ * RECEIVE_UPDATE_VMSA command buffer.: 0x34 bytes (AMD 55766 rev 3.24,
+ * RECEIVE_UPDATE_VMSA command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_receive_update_vmsa.
+ */
 struct sev_data_receive_update_vmsa {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -740,12 +991,22 @@ struct sev_data_receive_update_vmsa {
     uint32_t trans_len;                     /* 0x030 */
 } __packed;
 
-/* RECEIVE_FINISH command buffer.: 0x4 bytes (AMD 55766 rev 3.24, RECEIVE_FINISH command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_receive_finish. */
+/*
+ * RECEIVE_FINISH command buffer.: 0x4 bytes (AMD 55766 rev 3.24,
+ * RECEIVE_FINISH command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_receive_finish.
+ */
 struct sev_data_receive_finish {
     uint32_t handle;                        /* 0x000 */
 } __packed;
 
-/* DBG_DECRYPT and DBG_ENCRYPT command buffer.: 0x1c bytes (AMD 55766 rev 3.24, DBG_DECRYPT / DBG_ENCRYPT command buffer, via linux:include/linux/psp-sev.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_dbg. */
+/*
+ * DBG_DECRYPT and DBG_ENCRYPT command buffer.: 0x1c bytes (AMD 55766 rev 3.24,
+ * DBG_DECRYPT / DBG_ENCRYPT command buffer, via linux:include/linux/psp-sev.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_dbg.
+ */
 struct sev_data_dbg {
     uint32_t handle;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -754,7 +1015,11 @@ struct sev_data_dbg {
     uint32_t len;                           /* 0x018 */
 } __packed;
 
-/* SWAP_OUT command buffer.: 0x28 bytes (AMD 55766 rev 3.24, SWAP_OUT command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * SWAP_OUT command buffer.: 0x28 bytes (AMD 55766 rev 3.24, SWAP_OUT command
+ * buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_data_swap_out {
     uint32_t handle;                        /* 0x000 */
     uint32_t flags;                         /* 0x004, SEV_SWAP_FLAGS_* */
@@ -764,7 +1029,11 @@ struct sev_data_swap_out {
     uint64_t software_data;                 /* 0x020 */
 };
 
-/* SWAP_IN command buffer.: 0x20 bytes (AMD 55766 rev 3.24, SWAP_IN command buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * SWAP_IN command buffer.: 0x20 bytes (AMD 55766 rev 3.24, SWAP_IN command
+ * buffer, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_data_swap_in {
     uint32_t handle;                        /* 0x000 */
     uint32_t flags;                         /* 0x004, SEV_SWAP_IN_FLAGS_* */
@@ -773,7 +1042,11 @@ struct sev_data_swap_in {
     uint64_t mdata_paddr;                   /* 0x018 */
 };
 
-/* Metadata entry produced by SWAP_OUT and checked by SWAP_IN.: 0x40 bytes (AMD 55766 rev 3.24, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Metadata entry produced by SWAP_OUT and checked by SWAP_IN.: 0x40 bytes (AMD
+ * 55766 rev 3.24, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_swap_mdata {
     uint64_t software_data;                 /* 0x000 */
     uint64_t iv;                            /* 0x008 */
@@ -782,7 +1055,11 @@ struct sev_swap_mdata {
     uint32_t flags;                         /* 0x03c, SEV_SWAP_FLAGS_* */
 };
 
-/* Report written by ATTESTATION.: 0xd0 bytes (AMD 55766 rev 3.24, ATTESTATION, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Report written by ATTESTATION.: 0xd0 bytes (AMD 55766 rev 3.24, ATTESTATION,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_attestation_report {
     uint8_t mnonce[16];                     /* 0x000 */
     uint8_t launch_digest[32];              /* 0x010 */
@@ -793,7 +1070,12 @@ struct sev_attestation_report {
     uint8_t sig1[144];                      /* 0x040 */
 };
 
-/* Session blob of LAUNCH_START / SEND_START / RECEIVE_START: the wrapped transport keys and policy MAC.: 0x80 bytes (AMD 55766 rev 3.24, LAUNCH_START, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Session blob of LAUNCH_START / SEND_START / RECEIVE_START: the wrapped
+ * transport keys and policy MAC.: 0x80 bytes (AMD 55766 rev 3.24,
+ * LAUNCH_START, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_session_buf {
     uint8_t nonce[16];                      /* 0x000 */
     uint8_t wrap_tk[32];                    /* 0x010 */
@@ -802,27 +1084,48 @@ struct sev_session_buf {
     uint8_t policy_mac[32];                 /* 0x060 */
 };
 
-/* Output of LAUNCH_MEASURE.: 0x30 bytes (AMD 55766 rev 3.24, LAUNCH_MEASURE, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Output of LAUNCH_MEASURE.: 0x30 bytes (AMD 55766 rev 3.24, LAUNCH_MEASURE,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_measurement_buf {
     uint8_t measurement[32];                /* 0x000 */
     uint8_t mnonce[16];                     /* 0x020 */
 };
 
-/* Packet header of LAUNCH_SECRET and SEND/RECEIVE_UPDATE_DATA/VMSA: how the transported data is encrypted and authenticated.: 0x34 bytes (AMD 55766 rev 3.24, LAUNCH_SECRET, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Packet header of LAUNCH_SECRET and SEND/RECEIVE_UPDATE_DATA/VMSA: how the
+ * transported data is encrypted and authenticated.: 0x34 bytes (AMD 55766 rev
+ * 3.24, LAUNCH_SECRET, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_packet_header {
     uint32_t flags;                         /* 0x000, SEV_PACKET_HEADER_* */
     uint8_t iv[16];                         /* 0x004 */
     uint8_t mac[32];                        /* 0x014 */
 };
 
-/* RSA public key as stored in the public key field of an SEV certificate (little endian).: 0x404 bytes (AMD 55766 rev 3.24, Appendix: RSA Public Key, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * RSA public key as stored in the public key field of an SEV certificate
+ * (little endian).: 0x404 bytes (AMD 55766 rev 3.24, Appendix: RSA Public Key,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_rsa_pub_key {
     uint32_t modulus_size;                  /* 0x000 */
     uint8_t pub_exp[512];                   /* 0x004 */
     uint8_t modulus[512];                   /* 0x204 */
 };
 
-/* ECDSA or ECDH public key as stored in the public key field of an SEV certificate (little endian).: 0x404 bytes (AMD 55766 rev 3.24, Appendix: ECDSA / ECDH Public Key, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * ECDSA or ECDH public key as stored in the public key field of an SEV
+ * certificate (little endian).: 0x404 bytes (AMD 55766 rev 3.24, Appendix:
+ * ECDSA / ECDH Public Key, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_ecc_pub_key {
     uint32_t curve;                         /* 0x000, SEV_EC_CURVE_* */
     uint8_t qx[72];                         /* 0x004 */
@@ -830,19 +1133,35 @@ struct sev_ecc_pub_key {
     uint8_t reserved_0x94[880];             /* 0x094 */
 };
 
-/* RSA signature as stored in a signature field of an SEV certificate.: 0x200 bytes (AMD 55766 rev 3.24, Appendix: RSA Signature, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * RSA signature as stored in a signature field of an SEV certificate.: 0x200
+ * bytes (AMD 55766 rev 3.24, Appendix: RSA Signature, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_rsa_sig {
     uint8_t s[512];                         /* 0x000 */
 };
 
-/* ECDSA signature as stored in a signature field of an SEV certificate.: 0x200 bytes (AMD 55766 rev 3.24, Appendix: ECDSA Signature, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * ECDSA signature as stored in a signature field of an SEV certificate.: 0x200
+ * bytes (AMD 55766 rev 3.24, Appendix: ECDSA Signature, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_ecdsa_sig {
     uint8_t r[72];                          /* 0x000 */
     uint8_t s[72];                          /* 0x048 */
     uint8_t reserved_0x90[368];             /* 0x090 */
 };
 
-/* SEV certificate (PEK, PDH, OCA, CEK, guest owner DH): a public key plus up to two signatures.: 0x824 bytes (AMD 55766 rev 3.24, Appendix: SEV Certificate Format, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h; AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * SEV certificate (PEK, PDH, OCA, CEK, guest owner DH): a public key plus up
+ * to two signatures.: 0x824 bytes (AMD 55766 rev 3.24, Appendix: SEV
+ * Certificate Format, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h;
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_cert {
     uint32_t version;                       /* 0x000 */
     uint8_t api_major;                      /* 0x004 */
@@ -859,14 +1178,23 @@ struct sev_cert {
     uint8_t sig2[512];                      /* 0x624 */
 };
 
-/* Platform certificate chain exported by PDH_CERT_EXPORT and consumed by SEND_START.: 0x186c bytes (AMD 55766 rev 3.24, PDH_CERT_EXPORT, via AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Platform certificate chain exported by PDH_CERT_EXPORT and consumed by
+ * SEND_START.: 0x186c bytes (AMD 55766 rev 3.24, PDH_CERT_EXPORT, via
+ * AMDESE/sev-tool:src/sevapi.h).
+ */
 struct sev_cert_chain {
     struct sev_cert pek_cert;               /* 0x000 */
     struct sev_cert oca_cert;               /* 0x824 */
     struct sev_cert cek_cert;               /* 0x1048 */
 };
 
-/* Fixed-size head of an AMD signing key certificate (ARK or ASK); the public exponent, modulus and signature follow, sized by pub_exp_size and modulus_size.: 0x40 bytes (AMD 55766 rev 3.24, Appendix: AMD Signing Key Certificate Format, via AMDESE/sev-tool:src/sevapi.h). */
+/*
+ * Fixed-size head of an AMD signing key certificate (ARK or ASK); the public
+ * exponent, modulus and signature follow, sized by pub_exp_size and
+ * modulus_size.: 0x40 bytes (AMD 55766 rev 3.24, Appendix: AMD Signing Key
+ * Certificate Format, via AMDESE/sev-tool:src/sevapi.h).
+ */
 struct amd_cert_header {
     uint32_t version;                       /* 0x000 */
     uint8_t key_id[16];                     /* 0x004 */

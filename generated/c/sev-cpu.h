@@ -25,7 +25,10 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* CPUID leaves describing memory encryption. (AMD 24593 rev 3.42, 7.10.1 Determining Support for Secure Memory Encryption) */
+/*
+ * CPUID leaves describing memory encryption. (AMD 24593 rev 3.42, 7.10.1
+ * Determining Support for Secure Memory Encryption)
+ */
 #define SEV_CPUID_LEAF_MEM_ENCRYPT              0x8000001fU
 #define SEV_CPUID_LEAF_RMP_SEGMENT              0x80000025U
 
@@ -39,7 +42,10 @@ static inline const char *sev_cpuid_leaf_name(uint64_t val)
     }
 }
 
-/* MSRs used to enable, report and manage memory encryption. (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/msr-index.h) */
+/*
+ * MSRs used to enable, report and manage memory encryption. (AMD 24593 rev
+ * 3.42, via linux:arch/x86/include/asm/msr-index.h)
+ */
 #define MSR_AMD64_SYSCFG                        0xc0010010U
 #define MSR_AMD64_VM_PAGE_FLUSH                 0xc001011eU
 #define MSR_AMD64_SEV_ES_GHCB                   0xc0010130U
@@ -67,7 +73,13 @@ static inline const char *sev_msr_index_name(uint64_t val)
     }
 }
 
-/* CPUID Fn8000_001F EAX: memory encryption features supported by the processor. (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/cpufeatures.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/cpuid_lookup.h; microsoft/openvmm:vm/x86/x86defs/src/cpuid.rs) */
+/*
+ * CPUID Fn8000_001F EAX: memory encryption features supported by the
+ * processor. (AMD 24593 rev 3.42, via
+ * linux:arch/x86/include/asm/cpufeatures.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/cpuid_lookup.h;
+ * microsoft/openvmm:vm/x86/x86defs/src/cpuid.rs)
+ */
 #define CPUID_8000001F_EAX_SME_SHIFT            0
 #define CPUID_8000001F_EAX_SME_MASK             0x1U
 #define CPUID_8000001F_EAX_SEV_SHIFT            1
@@ -130,7 +142,11 @@ static inline const char *sev_msr_index_name(uint64_t val)
 #define CPUID_8000001F_EAX_IBPB_ON_ENTRY_MASK   0x80000000U
 #define CPUID_8000001F_EAX_RESERVED_MASK        0x500000U
 
-/* CPUID Fn8000_001F EBX: encryption bit position, physical address reduction and VMPL count. (AMD 24593 rev 3.42, 7.10.1 Determining Support for Secure Memory Encryption) */
+/*
+ * CPUID Fn8000_001F EBX: encryption bit position, physical address reduction
+ * and VMPL count. (AMD 24593 rev 3.42, 7.10.1 Determining Support for Secure
+ * Memory Encryption)
+ */
 #define CPUID_8000001F_EBX_CBIT_POSITION_SHIFT  0
 #define CPUID_8000001F_EBX_CBIT_POSITION_MASK   0x3fU
 #define CPUID_8000001F_EBX_PHYS_ADDR_REDUCTION_SHIFT 6
@@ -141,15 +157,26 @@ static inline const char *sev_msr_index_name(uint64_t val)
 #define CPUID_8000001F_EBX_COHERENCY_SFW_NO_MASK 0x80000000U
 #define CPUID_8000001F_EBX_RESERVED_MASK        0x7fff0000U
 
-/* CPUID Fn8000_001F ECX. (AMD 24593 rev 3.42, 15.34.1 Determining Support for SEV) */
+/*
+ * CPUID Fn8000_001F ECX. (AMD 24593 rev 3.42, 15.34.1 Determining Support for
+ * SEV)
+ */
 #define CPUID_8000001F_ECX_NUM_ENCRYPTED_GUESTS_SHIFT 0
 #define CPUID_8000001F_ECX_NUM_ENCRYPTED_GUESTS_MASK 0xffffffffU
 
-/* CPUID Fn8000_001F EDX. (AMD 24593 rev 3.42, 15.34.1 Determining Support for SEV) */
+/*
+ * CPUID Fn8000_001F EDX. (AMD 24593 rev 3.42, 15.34.1 Determining Support for
+ * SEV)
+ */
 #define CPUID_8000001F_EDX_MIN_SEV_NO_ES_ASID_SHIFT 0
 #define CPUID_8000001F_EDX_MIN_SEV_NO_ES_ASID_MASK 0xffffffffU
 
-/* SYSCFG (C001_0010): the memory-typing and memory-encryption enables. Bits not listed have other or model-specific uses. (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/msr-index.h; amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h) */
+/*
+ * SYSCFG (C001_0010): the memory-typing and memory-encryption enables. Bits
+ * not listed have other or model-specific uses. (AMD 24593 rev 3.42, via
+ * linux:arch/x86/include/asm/msr-index.h;
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h)
+ */
 #define MSR_SYSCFG_MTRR_FIX_DRAM_EN_SHIFT       18
 #define MSR_SYSCFG_MTRR_FIX_DRAM_EN_MASK        0x40000ULL
 #define MSR_SYSCFG_MTRR_FIX_DRAM_MOD_EN_SHIFT   19
@@ -167,7 +194,13 @@ static inline const char *sev_msr_index_name(uint64_t val)
 #define MSR_SYSCFG_VMPL_EN_SHIFT                25
 #define MSR_SYSCFG_VMPL_EN_MASK                 0x2000000ULL
 
-/* SEV_STATUS (C001_0131, read-only, meaningful in a guest): SEV features active for the current guest. Bits 3 and up mirror SEV_FEATURES bits 1 and up of the VMSA. (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/msr-index.h; tianocore/edk2:MdePkg/Include/Register/Amd/SevSnpMsr.h) */
+/*
+ * SEV_STATUS (C001_0131, read-only, meaningful in a guest): SEV features
+ * active for the current guest. Bits 3 and up mirror SEV_FEATURES bits 1 and
+ * up of the VMSA. (AMD 24593 rev 3.42, via
+ * linux:arch/x86/include/asm/msr-index.h;
+ * tianocore/edk2:MdePkg/Include/Register/Amd/SevSnpMsr.h)
+ */
 #define MSR_SEV_STATUS_SEV_ENABLED_SHIFT        0
 #define MSR_SEV_STATUS_SEV_ENABLED_MASK         0x1ULL
 #define MSR_SEV_STATUS_SEV_ES_ENABLED_SHIFT     1
@@ -208,38 +241,62 @@ static inline const char *sev_msr_index_name(uint64_t val)
 #define MSR_SEV_STATUS_IBPB_ON_ENTRY_MASK       0x800000ULL
 #define MSR_SEV_STATUS_RESERVED_MASK            0xffffffffff788000ULL
 
-/* GHCB MSR (C001_0130): either the page-aligned GPA of the GHCB or a GHCB MSR protocol message (GHCBInfo in bits 11:0, layouts in ghcb-msr.h). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR Protocol) */
+/*
+ * GHCB MSR (C001_0130): either the page-aligned GPA of the GHCB or a GHCB MSR
+ * protocol message (GHCBInfo in bits 11:0, layouts in ghcb-msr.h). (AMD 56421
+ * rev 2.03, 2.3.1 GHCB MSR Protocol)
+ */
 #define MSR_SEV_ES_GHCB_INFO_SHIFT              0
 #define MSR_SEV_ES_GHCB_INFO_MASK               0xfffULL
 #define MSR_SEV_ES_GHCB_DATA_SHIFT              12
 #define MSR_SEV_ES_GHCB_DATA_MASK               0xfffffffffffff000ULL
 
-/* VM_PAGE_FLUSH (C001_011E, write-only): writes back and invalidates the cache lines of one 4 KiB page tagged with an ASID. (AMD 24593 rev 3.42, via linux:arch/x86/kvm/svm/sev.c) */
+/*
+ * VM_PAGE_FLUSH (C001_011E, write-only): writes back and invalidates the cache
+ * lines of one 4 KiB page tagged with an ASID. (AMD 24593 rev 3.42, via
+ * linux:arch/x86/kvm/svm/sev.c)
+ */
 #define MSR_VM_PAGE_FLUSH_ASID_SHIFT            0
 #define MSR_VM_PAGE_FLUSH_ASID_MASK             0xfffULL
 #define MSR_VM_PAGE_FLUSH_ADDRESS_SHIFT         12
 #define MSR_VM_PAGE_FLUSH_ADDRESS_MASK          0xfffffffffffff000ULL
 
-/* RMP_BASE (C001_0132): start of the RMP. Set by firmware (BIOS) before SNP is enabled. (AMD 24593 rev 3.42, via linux:arch/x86/virt/svm/sev.c) */
+/*
+ * RMP_BASE (C001_0132): start of the RMP. Set by firmware (BIOS) before SNP is
+ * enabled. (AMD 24593 rev 3.42, via linux:arch/x86/virt/svm/sev.c)
+ */
 #define MSR_RMP_BASE_ADDRESS_SHIFT              13
 #define MSR_RMP_BASE_ADDRESS_MASK               0xfffffffffe000ULL
 
-/* RMP_END (C001_0133): last byte of a contiguous RMP (zero with a segmented RMP). (AMD 24593 rev 3.42, via linux:arch/x86/virt/svm/sev.c) */
+/*
+ * RMP_END (C001_0133): last byte of a contiguous RMP (zero with a segmented
+ * RMP). (AMD 24593 rev 3.42, via linux:arch/x86/virt/svm/sev.c)
+ */
 #define MSR_RMP_END_ADDRESS_SHIFT               13
 #define MSR_RMP_END_ADDRESS_MASK                0xfffffffffe000ULL
 
-/* RMP_CFG (C001_0136): segmented RMP configuration. (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/msr-index.h; linux:arch/x86/virt/svm/sev.c) */
+/*
+ * RMP_CFG (C001_0136): segmented RMP configuration. (AMD 24593 rev 3.42, via
+ * linux:arch/x86/include/asm/msr-index.h; linux:arch/x86/virt/svm/sev.c)
+ */
 #define MSR_RMP_CFG_SEGMENTED_RMP_EN_SHIFT      0
 #define MSR_RMP_CFG_SEGMENTED_RMP_EN_MASK       0x1ULL
 #define MSR_RMP_CFG_SEGMENT_SIZE_SHIFT          8
 #define MSR_RMP_CFG_SEGMENT_SIZE_MASK           0x3f00ULL
 
-/* GUEST_TSC_FREQ (C001_0134): nominal TSC frequency of an SEV-SNP guest with Secure TSC. (AMD 24593 rev 3.42, via linux:arch/x86/coco/sev/core.c) */
+/*
+ * GUEST_TSC_FREQ (C001_0134): nominal TSC frequency of an SEV-SNP guest with
+ * Secure TSC. (AMD 24593 rev 3.42, via linux:arch/x86/coco/sev/core.c)
+ */
 #define MSR_GUEST_TSC_FREQ_TSC_FREQ_MHZ_SHIFT   0
 #define MSR_GUEST_TSC_FREQ_TSC_FREQ_MHZ_MASK    0x3ffffULL
 #define MSR_GUEST_TSC_FREQ_RESERVED_MASK        0xfffffffffffc0000ULL
 
-/* SAVIC_CONTROL (C001_0138): Secure AVIC control written by the guest. Only the bits Linux uses are listed. (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/msr-index.h) */
+/*
+ * SAVIC_CONTROL (C001_0138): Secure AVIC control written by the guest. Only
+ * the bits Linux uses are listed. (AMD 24593 rev 3.42, via
+ * linux:arch/x86/include/asm/msr-index.h)
+ */
 #define MSR_SAVIC_CONTROL_EN_SHIFT              0
 #define MSR_SAVIC_CONTROL_EN_MASK               0x1ULL
 #define MSR_SAVIC_CONTROL_ALLOWED_NMI_SHIFT     1

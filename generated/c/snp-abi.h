@@ -25,7 +25,10 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* SNP firmware command ids, written to the PSP command/response register. (AMD 56860 rev 1.55, Command Identifiers, via linux:include/linux/psp-sev.h) */
+/*
+ * SNP firmware command ids, written to the PSP command/response register. (AMD
+ * 56860 rev 1.55, Command Identifiers, via linux:include/linux/psp-sev.h)
+ */
 #define SEV_CMD_SNP_INIT                        0x81
 #define SEV_CMD_SNP_SHUTDOWN                    0x82
 #define SEV_CMD_SNP_PLATFORM_STATUS             0x83
@@ -93,7 +96,11 @@ static inline const char *snp_cmd_name(uint64_t val)
     }
 }
 
-/* Status codes the firmware returns in the command/response register (shared with the SEV API for 0x00-0x18). (AMD 56860 rev 1.55, Status Codes, via linux:include/uapi/linux/psp-sev.h) */
+/*
+ * Status codes the firmware returns in the command/response register (shared
+ * with the SEV API for 0x00-0x18). (AMD 56860 rev 1.55, Status Codes, via
+ * linux:include/uapi/linux/psp-sev.h)
+ */
 #define SNP_STATUS_SUCCESS                      0x0
 #define SNP_STATUS_INVALID_PLATFORM_STATE       0x1
 #define SNP_STATUS_INVALID_GUEST_STATE          0x2
@@ -183,7 +190,11 @@ static inline const char *snp_status_name(uint64_t val)
     }
 }
 
-/* SNP platform states (state field of snp_platform_status). (AMD 56860 rev 1.55, Platform State, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h) */
+/*
+ * SNP platform states (state field of snp_platform_status). (AMD 56860 rev
+ * 1.55, Platform State, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h)
+ */
 #define SNP_PLATFORM_STATE_UNINIT               0x0
 #define SNP_PLATFORM_STATE_INIT                 0x1
 
@@ -197,7 +208,10 @@ static inline const char *snp_platform_state_name(uint64_t val)
     }
 }
 
-/* SNP guest states (GSTATE_*). (AMD 56860 rev 1.55, Guest State, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h) */
+/*
+ * SNP guest states (GSTATE_*). (AMD 56860 rev 1.55, Guest State, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h)
+ */
 #define SNP_GUEST_STATE_INIT                    0x0
 #define SNP_GUEST_STATE_LAUNCH                  0x1
 #define SNP_GUEST_STATE_RUNNING                 0x2
@@ -213,7 +227,10 @@ static inline const char *snp_guest_state_name(uint64_t val)
     }
 }
 
-/* Page types of SNP_LAUNCH_UPDATE. (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE: page types, via linux:include/linux/psp-sev.h) */
+/*
+ * Page types of SNP_LAUNCH_UPDATE. (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE:
+ * page types, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_PAGE_TYPE_NORMAL                    0x1
 #define SNP_PAGE_TYPE_VMSA                      0x2
 #define SNP_PAGE_TYPE_ZERO                      0x3
@@ -235,7 +252,10 @@ static inline const char *snp_page_type_name(uint64_t val)
     }
 }
 
-/* RMP page size encodings used in command buffers. (AMD 56860 rev 1.55, Page size encoding, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * RMP page size encodings used in command buffers. (AMD 56860 rev 1.55, Page
+ * size encoding, via linux:arch/x86/include/asm/sev.h)
+ */
 #define SNP_PAGE_SIZE_4K                        0x0
 #define SNP_PAGE_SIZE_2M                        0x1
 
@@ -249,7 +269,11 @@ static inline const char *snp_page_size_name(uint64_t val)
     }
 }
 
-/* Page types of SNP_PAGE_SWAP_OUT / SNP_PAGE_SWAP_IN. (AMD 56860 rev 1.55, SNP_PAGE_SWAP_OUT, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Page types of SNP_PAGE_SWAP_OUT / SNP_PAGE_SWAP_IN. (AMD 56860 rev 1.55,
+ * SNP_PAGE_SWAP_OUT, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_SWAP_PAGE_TYPE_DATA                 0x0
 #define SNP_SWAP_PAGE_TYPE_METADATA             0x1
 #define SNP_SWAP_PAGE_TYPE_VMSA                 0x2
@@ -265,7 +289,11 @@ static inline const char *snp_swap_page_type_name(uint64_t val)
     }
 }
 
-/* Guest message types (msg_type of snp_guest_msg_hdr). (AMD 56860 rev 1.55, SNP_GUEST_REQUEST: Message Type Encodings, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * Guest message types (msg_type of snp_guest_msg_hdr). (AMD 56860 rev 1.55,
+ * SNP_GUEST_REQUEST: Message Type Encodings, via
+ * linux:arch/x86/include/asm/sev.h)
+ */
 #define SNP_MSG_TYPE_INVALID                    0x0
 #define SNP_MSG_CPUID_REQ                       0x1
 #define SNP_MSG_CPUID_RSP                       0x2
@@ -313,7 +341,10 @@ static inline const char *snp_msg_type_name(uint64_t val)
     }
 }
 
-/* AEAD algorithms for guest messages (algo of snp_guest_msg_hdr). (AMD 56860 rev 1.55, AEAD Algorithm Encodings, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * AEAD algorithms for guest messages (algo of snp_guest_msg_hdr). (AMD 56860
+ * rev 1.55, AEAD Algorithm Encodings, via linux:arch/x86/include/asm/sev.h)
+ */
 #define SNP_AEAD_INVALID                        0x0
 #define SNP_AEAD_AES_256_GCM                    0x1
 
@@ -327,7 +358,11 @@ static inline const char *snp_aead_algo_name(uint64_t val)
     }
 }
 
-/* Signature algorithm encodings (ID keys, author keys, attestation reports). (AMD 56860 rev 1.55, Signature Algorithm Encodings, via virtee/sev:src/measurement/idblock_types.rs) */
+/*
+ * Signature algorithm encodings (ID keys, author keys, attestation reports).
+ * (AMD 56860 rev 1.55, Signature Algorithm Encodings, via
+ * virtee/sev:src/measurement/idblock_types.rs)
+ */
 #define SNP_SIG_ALGO_INVALID                    0x0
 #define SNP_SIG_ALGO_ECDSA_P384_SHA384          0x1
 
@@ -341,7 +376,10 @@ static inline const char *snp_sig_algo_name(uint64_t val)
     }
 }
 
-/* Curve ids of snp_ecdsa_public_key. (AMD 56860 rev 1.55, ECDSA Public Key Format, via virtee/sev:src/measurement/idblock_types.rs) */
+/*
+ * Curve ids of snp_ecdsa_public_key. (AMD 56860 rev 1.55, ECDSA Public Key
+ * Format, via virtee/sev:src/measurement/idblock_types.rs)
+ */
 #define SNP_ECC_CURVE_P384                      0x2
 
 static inline const char *snp_ecc_curve_name(uint64_t val)
@@ -353,7 +391,11 @@ static inline const char *snp_ecc_curve_name(uint64_t val)
     }
 }
 
-/* Chip key selection of MSG_REPORT_REQ and MSG_KEY_REQ. (AMD 56860 rev 1.55, MSG_REPORT_REQ / MSG_KEY_REQ: KEY_SEL, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * Chip key selection of MSG_REPORT_REQ and MSG_KEY_REQ. (AMD 56860 rev 1.55,
+ * MSG_REPORT_REQ / MSG_KEY_REQ: KEY_SEL, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_KEY_SEL_VLEK_VCEK                   0x0
 #define SNP_KEY_SEL_VCEK_ONLY                   0x1
 #define SNP_KEY_SEL_VLEK_ONLY                   0x2
@@ -369,7 +411,11 @@ static inline const char *snp_key_sel_name(uint64_t val)
     }
 }
 
-/* SIGNING_KEY values in the attestation report key information. (AMD 56860 rev 1.55, ATTESTATION_REPORT Structure: SIGNING_KEY, via virtee/sev:src/firmware/guest/types/snp.rs) */
+/*
+ * SIGNING_KEY values in the attestation report key information. (AMD 56860 rev
+ * 1.55, ATTESTATION_REPORT Structure: SIGNING_KEY, via
+ * virtee/sev:src/firmware/guest/types/snp.rs)
+ */
 #define SNP_SIGNING_KEY_VCEK                    0x0
 #define SNP_SIGNING_KEY_VLEK                    0x1
 #define SNP_SIGNING_KEY_NONE                    0x7
@@ -385,7 +431,10 @@ static inline const char *snp_signing_key_name(uint64_t val)
     }
 }
 
-/* ROOT_KEY_SELECT values of MSG_KEY_REQ. (AMD 56860 rev 1.55, MSG_KEY_REQ: ROOT_KEY_SELECT, via virtee/sev:src/firmware/guest/types/snp.rs) */
+/*
+ * ROOT_KEY_SELECT values of MSG_KEY_REQ. (AMD 56860 rev 1.55, MSG_KEY_REQ:
+ * ROOT_KEY_SELECT, via virtee/sev:src/firmware/guest/types/snp.rs)
+ */
 #define SNP_ROOT_KEY_VCEK                       0x0
 #define SNP_ROOT_KEY_VMRK                       0x1
 
@@ -399,7 +448,10 @@ static inline const char *snp_root_key_name(uint64_t val)
     }
 }
 
-/* Fixed sizes and limits of SNP ABI structures. (AMD 56860 rev 1.55, CPUID Page, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * Fixed sizes and limits of SNP ABI structures. (AMD 56860 rev 1.55, CPUID
+ * Page, via linux:arch/x86/include/asm/sev.h)
+ */
 #define SNP_ABI_CPUID_COUNT_MAX                 0x40
 #define SNP_ABI_ID_BLOCK_SIZE                   0x60
 #define SNP_ABI_ID_AUTH_SIZE                    0x1000
@@ -407,7 +459,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_ABI_MSG_HDR_SIZE                    0x60
 #define SNP_ABI_MSG_HDR_VERSION                 0x1
 
-/* SNP guest policy: minimum ABI version and the restrictions the firmware enforces for the guest's lifetime. (AMD 56860 rev 1.55, Guest Policy, via linux:include/linux/psp-sev.h) */
+/*
+ * SNP guest policy: minimum ABI version and the restrictions the firmware
+ * enforces for the guest's lifetime. (AMD 56860 rev 1.55, Guest Policy, via
+ * linux:include/linux/psp-sev.h)
+ */
 #define SNP_POLICY_ABI_MINOR_SHIFT              0
 #define SNP_POLICY_ABI_MINOR_MASK               0xffULL
 #define SNP_POLICY_ABI_MAJOR_SHIFT              8
@@ -433,7 +489,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_POLICY_RESERVED_MASK                0xfffffffffc020000ULL
 #define SNP_POLICY_MBO_MASK                     0x20000ULL
 
-/* TCB_VERSION as used by Milan and Genoa: security version numbers of each firmware component. (AMD 56860 rev 1.55, TCB_VERSION, via linux:include/linux/psp-sev.h) */
+/*
+ * TCB_VERSION as used by Milan and Genoa: security version numbers of each
+ * firmware component. (AMD 56860 rev 1.55, TCB_VERSION, via
+ * linux:include/linux/psp-sev.h)
+ */
 #define SNP_TCB_BOOT_LOADER_SHIFT               0
 #define SNP_TCB_BOOT_LOADER_MASK                0xffULL
 #define SNP_TCB_TEE_SHIFT                       8
@@ -444,7 +504,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_TCB_MICROCODE_MASK                  0xff00000000000000ULL
 #define SNP_TCB_RESERVED_MASK                   0xffffffff0000ULL
 
-/* TCB_VERSION as used by Turin (family 1Ah) and later: adds the FMC SVN and moves the fields. (AMD 56860 rev 1.55, TCB_VERSION, via linux:include/linux/psp-sev.h) */
+/*
+ * TCB_VERSION as used by Turin (family 1Ah) and later: adds the FMC SVN and
+ * moves the fields. (AMD 56860 rev 1.55, TCB_VERSION, via
+ * linux:include/linux/psp-sev.h)
+ */
 #define SNP_TCB_TURIN_FMC_SHIFT                 0
 #define SNP_TCB_TURIN_FMC_MASK                  0xffULL
 #define SNP_TCB_TURIN_BOOT_LOADER_SHIFT         8
@@ -457,14 +521,20 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_TCB_TURIN_MICROCODE_MASK            0xff00000000000000ULL
 #define SNP_TCB_TURIN_RESERVED_MASK             0xffffff00000000ULL
 
-/* Byte 3 of the SNP platform status structure. (AMD 56860 rev 1.55, SNP_PLATFORM_STATUS, via linux:include/uapi/linux/psp-sev.h) */
+/*
+ * Byte 3 of the SNP platform status structure. (AMD 56860 rev 1.55,
+ * SNP_PLATFORM_STATUS, via linux:include/uapi/linux/psp-sev.h)
+ */
 #define SNP_PLATFORM_INIT_IS_RMP_INITIALIZED_SHIFT 0
 #define SNP_PLATFORM_INIT_IS_RMP_INITIALIZED_MASK 0x1U
 #define SNP_PLATFORM_INIT_ALIAS_CHECK_COMPLETE_SHIFT 1
 #define SNP_PLATFORM_INIT_ALIAS_CHECK_COMPLETE_MASK 0x2U
 #define SNP_PLATFORM_INIT_RESERVED_MASK         0xfcU
 
-/* Configuration flags at offset 0x8 of the SNP platform status structure. (AMD 56860 rev 1.55, SNP_PLATFORM_STATUS, via linux:include/uapi/linux/psp-sev.h) */
+/*
+ * Configuration flags at offset 0x8 of the SNP platform status structure. (AMD
+ * 56860 rev 1.55, SNP_PLATFORM_STATUS, via linux:include/uapi/linux/psp-sev.h)
+ */
 #define SNP_PLATFORM_FLAG_MASK_CHIP_ID_SHIFT    0
 #define SNP_PLATFORM_FLAG_MASK_CHIP_ID_MASK     0x1U
 #define SNP_PLATFORM_FLAG_MASK_CHIP_KEY_SHIFT   1
@@ -481,7 +551,10 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_PLATFORM_FLAG_CIPHERTEXT_HIDING_EN_MASK 0x40U
 #define SNP_PLATFORM_FLAG_RESERVED_MASK         0xffffff80U
 
-/* Options of SNP_INIT_EX (offset 0x0). (AMD 56860 rev 1.55, SNP_INIT_EX, via linux:include/linux/psp-sev.h) */
+/*
+ * Options of SNP_INIT_EX (offset 0x0). (AMD 56860 rev 1.55, SNP_INIT_EX, via
+ * linux:include/linux/psp-sev.h)
+ */
 #define SNP_INIT_EX_INIT_RMP_SHIFT              0
 #define SNP_INIT_EX_INIT_RMP_MASK               0x1U
 #define SNP_INIT_EX_LIST_PADDR_EN_SHIFT         1
@@ -494,38 +567,57 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_INIT_EX_TIO_EN_MASK                 0x10U
 #define SNP_INIT_EX_RESERVED_MASK               0xffffffe0U
 
-/* Options of SNP_SHUTDOWN_EX (offset 0x4). (AMD 56860 rev 1.55, SNP_SHUTDOWN_EX, via linux:include/linux/psp-sev.h) */
+/*
+ * Options of SNP_SHUTDOWN_EX (offset 0x4). (AMD 56860 rev 1.55,
+ * SNP_SHUTDOWN_EX, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_SHUTDOWN_EX_IOMMU_SNP_SHUTDOWN_SHIFT 0
 #define SNP_SHUTDOWN_EX_IOMMU_SNP_SHUTDOWN_MASK 0x1U
 #define SNP_SHUTDOWN_EX_X86_SNP_SHUTDOWN_SHIFT  1
 #define SNP_SHUTDOWN_EX_X86_SNP_SHUTDOWN_MASK   0x2U
 #define SNP_SHUTDOWN_EX_RESERVED_MASK           0xfffffffcU
 
-/* Options of SNP_CONFIG (offset 0x8). (AMD 56860 rev 1.55, SNP_CONFIG, via linux:include/uapi/linux/psp-sev.h) */
+/*
+ * Options of SNP_CONFIG (offset 0x8). (AMD 56860 rev 1.55, SNP_CONFIG, via
+ * linux:include/uapi/linux/psp-sev.h)
+ */
 #define SNP_CONFIG_MASK_CHIP_ID_SHIFT           0
 #define SNP_CONFIG_MASK_CHIP_ID_MASK            0x1U
 #define SNP_CONFIG_MASK_CHIP_KEY_SHIFT          1
 #define SNP_CONFIG_MASK_CHIP_KEY_MASK           0x2U
 #define SNP_CONFIG_RESERVED_MASK                0xfffffffcU
 
-/* Options of SNP_DOWNLOAD_FIRMWARE_EX (offset 0x14). (AMD 56860 rev 1.55, SNP_DOWNLOAD_FIRMWARE_EX, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Options of SNP_DOWNLOAD_FIRMWARE_EX (offset 0x14). (AMD 56860 rev 1.55,
+ * SNP_DOWNLOAD_FIRMWARE_EX, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_DLFW_EX_COMMIT_SHIFT                0
 #define SNP_DLFW_EX_COMMIT_MASK                 0x1U
 #define SNP_DLFW_EX_RESERVED_MASK               0xfffffffeU
 
-/* Flags at offset 0x10 of the guest status structure. (AMD 56860 rev 1.55, SNP_GUEST_STATUS, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Flags at offset 0x10 of the guest status structure. (AMD 56860 rev 1.55,
+ * SNP_GUEST_STATUS, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_GUEST_STATUS_VCEK_DIS_SHIFT         0
 #define SNP_GUEST_STATUS_VCEK_DIS_MASK          0x1U
 #define SNP_GUEST_STATUS_RESERVED_MASK          0xfffffffeU
 
-/* Options of SNP_LAUNCH_START (offset 0x18). (AMD 56860 rev 1.55, SNP_LAUNCH_START, via linux:include/linux/psp-sev.h) */
+/*
+ * Options of SNP_LAUNCH_START (offset 0x18). (AMD 56860 rev 1.55,
+ * SNP_LAUNCH_START, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_LAUNCH_START_MA_EN_SHIFT            0
 #define SNP_LAUNCH_START_MA_EN_MASK             0x1U
 #define SNP_LAUNCH_START_IMI_EN_SHIFT           1
 #define SNP_LAUNCH_START_IMI_EN_MASK            0x2U
 #define SNP_LAUNCH_START_RESERVED_MASK          0xfffffffcU
 
-/* Page description of SNP_LAUNCH_UPDATE (offset 0x8). (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE, via linux:include/linux/psp-sev.h) */
+/*
+ * Page description of SNP_LAUNCH_UPDATE (offset 0x8). (AMD 56860 rev 1.55,
+ * SNP_LAUNCH_UPDATE, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_LAUNCH_UPDATE_PAGE_SIZE_SHIFT       0
 #define SNP_LAUNCH_UPDATE_PAGE_SIZE_MASK        0x1U
 #define SNP_LAUNCH_UPDATE_PAGE_TYPE_SHIFT       1
@@ -534,7 +626,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_LAUNCH_UPDATE_IMI_PAGE_MASK         0x10U
 #define SNP_LAUNCH_UPDATE_RESERVED_MASK         0xffffffe0U
 
-/* VMPL permission mask granted on a page (SNP_LAUNCH_UPDATE vmplN_perms, metadata entries). (AMD 56860 rev 1.55, Page Security Attributes, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * VMPL permission mask granted on a page (SNP_LAUNCH_UPDATE vmplN_perms,
+ * metadata entries). (AMD 56860 rev 1.55, Page Security Attributes, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_ABI_VMPL_PERM_READ_SHIFT            0
 #define SNP_ABI_VMPL_PERM_READ_MASK             0x1U
 #define SNP_ABI_VMPL_PERM_WRITE_SHIFT           1
@@ -547,7 +643,10 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_ABI_VMPL_PERM_SUPERVISOR_SHADOW_STACK_MASK 0x10U
 #define SNP_ABI_VMPL_PERM_RESERVED_MASK         0xe0U
 
-/* Options of SNP_LAUNCH_FINISH (offset 0x18). (AMD 56860 rev 1.55, SNP_LAUNCH_FINISH, via linux:include/linux/psp-sev.h) */
+/*
+ * Options of SNP_LAUNCH_FINISH (offset 0x18). (AMD 56860 rev 1.55,
+ * SNP_LAUNCH_FINISH, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_LAUNCH_FINISH_ID_BLOCK_EN_SHIFT     0
 #define SNP_LAUNCH_FINISH_ID_BLOCK_EN_MASK      0x1ULL
 #define SNP_LAUNCH_FINISH_AUTH_KEY_EN_SHIFT     1
@@ -556,7 +655,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_LAUNCH_FINISH_VCEK_DISABLED_MASK    0x4ULL
 #define SNP_LAUNCH_FINISH_RESERVED_MASK         0xfffffffffffffff8ULL
 
-/* Options of SNP_PAGE_SWAP_OUT (offset 0x28). (AMD 56860 rev 1.55, SNP_PAGE_SWAP_OUT, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Options of SNP_PAGE_SWAP_OUT (offset 0x28). (AMD 56860 rev 1.55,
+ * SNP_PAGE_SWAP_OUT, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_SWAP_OUT_PAGE_SIZE_SHIFT            0
 #define SNP_SWAP_OUT_PAGE_SIZE_MASK             0x1ULL
 #define SNP_SWAP_OUT_PAGE_TYPE_SHIFT            1
@@ -565,7 +668,10 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_SWAP_OUT_ROOT_MDATA_EN_MASK         0x10ULL
 #define SNP_SWAP_OUT_RESERVED_MASK              0xffffffffffffffe8ULL
 
-/* Options of SNP_PAGE_SWAP_IN (offset 0x28). (AMD 56860 rev 1.55, SNP_PAGE_SWAP_IN, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Options of SNP_PAGE_SWAP_IN (offset 0x28). (AMD 56860 rev 1.55,
+ * SNP_PAGE_SWAP_IN, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_SWAP_IN_PAGE_SIZE_SHIFT             0
 #define SNP_SWAP_IN_PAGE_SIZE_MASK              0x1ULL
 #define SNP_SWAP_IN_PAGE_TYPE_SHIFT             1
@@ -576,19 +682,30 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_SWAP_IN_ROOT_MDATA_EN_MASK          0x10ULL
 #define SNP_SWAP_IN_RESERVED_MASK               0xffffffffffffffe0ULL
 
-/* Options of SNP_PAGE_MOVE (offset 0x8). (AMD 56860 rev 1.55, SNP_PAGE_MOVE, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * Options of SNP_PAGE_MOVE (offset 0x8). (AMD 56860 rev 1.55, SNP_PAGE_MOVE,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_PAGE_MOVE_PAGE_SIZE_SHIFT           0
 #define SNP_PAGE_MOVE_PAGE_SIZE_MASK            0x1U
 #define SNP_PAGE_MOVE_RESERVED_MASK             0xfffffffeU
 
-/* A page address with its page size in bit 0 (SNP_PAGE_RECLAIM, SNP_PAGE_UNSMASH). (AMD 56860 rev 1.55, SNP_PAGE_RECLAIM, via linux:include/linux/psp-sev.h) */
+/*
+ * A page address with its page size in bit 0 (SNP_PAGE_RECLAIM,
+ * SNP_PAGE_UNSMASH). (AMD 56860 rev 1.55, SNP_PAGE_RECLAIM, via
+ * linux:include/linux/psp-sev.h)
+ */
 #define SNP_PADDR_PAGE_SIZE_SHIFT               0
 #define SNP_PADDR_PAGE_SIZE_MASK                0x1ULL
 #define SNP_PADDR_ADDR_SHIFT                    12
 #define SNP_PADDR_ADDR_MASK                     0xfffffffffffff000ULL
 #define SNP_PADDR_RESERVED_MASK                 0xffeULL
 
-/* Page description inside a metadata entry (offset 0x20). (AMD 56860 rev 1.55, Metadata Entries (MDATA), via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * Page description inside a metadata entry (offset 0x20). (AMD 56860 rev 1.55,
+ * Metadata Entries (MDATA), via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_MDATA_VALID_SHIFT                   0
 #define SNP_MDATA_VALID_MASK                    0x1ULL
 #define SNP_MDATA_PAGE_VALIDATED_SHIFT          1
@@ -603,7 +720,10 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_MDATA_GPA_MASK                      0xfffffffffffff000ULL
 #define SNP_MDATA_RESERVED_MASK                 0xfe0ULL
 
-/* SNP_FEATURE_INFO subfunction 0, ECX: supported platform features. (AMD 56860 rev 1.55, SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h) */
+/*
+ * SNP_FEATURE_INFO subfunction 0, ECX: supported platform features. (AMD 56860
+ * rev 1.55, SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_FEATURE_ECX_VLEK_SHIFT              0
 #define SNP_FEATURE_ECX_VLEK_MASK               0x1U
 #define SNP_FEATURE_ECX_X86_SNP_SHUTDOWN_SHIFT  1
@@ -618,14 +738,21 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_FEATURE_ECX_CXL_ALLOW_POLICY_MASK   0x20U
 #define SNP_FEATURE_ECX_RESERVED_MASK           0xffffffc0U
 
-/* SNP_FEATURE_INFO subfunction 0, EBX: supported command families. (AMD 56860 rev 1.55, SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h) */
+/*
+ * SNP_FEATURE_INFO subfunction 0, EBX: supported command families. (AMD 56860
+ * rev 1.55, SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h)
+ */
 #define SNP_FEATURE_EBX_SEV_LEGACY_SHIFT        0
 #define SNP_FEATURE_EBX_SEV_LEGACY_MASK         0x1U
 #define SNP_FEATURE_EBX_SEV_TIO_SHIFT           1
 #define SNP_FEATURE_EBX_SEV_TIO_MASK            0x2U
 #define SNP_FEATURE_EBX_RESERVED_MASK           0xfffffffcU
 
-/* SNP_FEATURE_INFO subfunction 1, EAX: guest message types the firmware accepts. (AMD 56860 rev 1.55, SNP_FEATURE_INFO, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h) */
+/*
+ * SNP_FEATURE_INFO subfunction 1, EAX: guest message types the firmware
+ * accepts. (AMD 56860 rev 1.55, SNP_FEATURE_INFO, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
 #define SNP_FEATURE_MSG_CPUID_REQ_SHIFT         0
 #define SNP_FEATURE_MSG_CPUID_REQ_MASK          0x1U
 #define SNP_FEATURE_MSG_KEY_REQ_SHIFT           1
@@ -646,7 +773,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_FEATURE_MSG_TSC_INFO_REQ_MASK       0x100U
 #define SNP_FEATURE_MSG_RESERVED_MASK           0xfffffe00U
 
-/* PLATFORM_INFO field of the attestation report (offset 0x40). (AMD 56860 rev 1.55, ATTESTATION_REPORT Structure: PLATFORM_INFO, via virtee/sev:src/firmware/guest/types/snp.rs) */
+/*
+ * PLATFORM_INFO field of the attestation report (offset 0x40). (AMD 56860 rev
+ * 1.55, ATTESTATION_REPORT Structure: PLATFORM_INFO, via
+ * virtee/sev:src/firmware/guest/types/snp.rs)
+ */
 #define SNP_PLATFORM_INFO_SMT_EN_SHIFT          0
 #define SNP_PLATFORM_INFO_SMT_EN_MASK           0x1ULL
 #define SNP_PLATFORM_INFO_TSME_EN_SHIFT         1
@@ -661,7 +792,11 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_PLATFORM_INFO_ALIAS_CHECK_COMPLETE_MASK 0x20ULL
 #define SNP_PLATFORM_INFO_RESERVED_MASK         0xffffffffffffffc0ULL
 
-/* Key information field of the attestation report (offset 0x48). (AMD 56860 rev 1.55, ATTESTATION_REPORT Structure, via virtee/sev:src/firmware/guest/types/snp.rs) */
+/*
+ * Key information field of the attestation report (offset 0x48). (AMD 56860
+ * rev 1.55, ATTESTATION_REPORT Structure, via
+ * virtee/sev:src/firmware/guest/types/snp.rs)
+ */
 #define SNP_REPORT_KEY_AUTHOR_KEY_EN_SHIFT      0
 #define SNP_REPORT_KEY_AUTHOR_KEY_EN_MASK       0x1U
 #define SNP_REPORT_KEY_MASK_CHIP_KEY_SHIFT      1
@@ -670,19 +805,29 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_REPORT_KEY_SIGNING_KEY_MASK         0x1cU
 #define SNP_REPORT_KEY_RESERVED_MASK            0xffffffe0U
 
-/* Key selection word of MSG_REPORT_REQ (offset 0x44). (AMD 56860 rev 1.55, MSG_REPORT_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * Key selection word of MSG_REPORT_REQ (offset 0x44). (AMD 56860 rev 1.55,
+ * MSG_REPORT_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_REPORT_REQ_KEY_SEL_SHIFT            0
 #define SNP_REPORT_REQ_KEY_SEL_MASK             0x3U
 #define SNP_REPORT_REQ_RESERVED_MASK            0xfffffffcU
 
-/* First word of MSG_KEY_REQ (offset 0x0). (AMD 56860 rev 1.55, MSG_KEY_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * First word of MSG_KEY_REQ (offset 0x0). (AMD 56860 rev 1.55, MSG_KEY_REQ,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_KEY_REQ_ROOT_KEY_SELECT_SHIFT       0
 #define SNP_KEY_REQ_ROOT_KEY_SELECT_MASK        0x1U
 #define SNP_KEY_REQ_KEY_SEL_SHIFT               1
 #define SNP_KEY_REQ_KEY_SEL_MASK                0x6U
 #define SNP_KEY_REQ_RESERVED_MASK               0xfffffff8U
 
-/* GUEST_FIELD_SELECT of MSG_KEY_REQ: guest data mixed into the derived key. (AMD 56860 rev 1.55, MSG_KEY_REQ: GUEST_FIELD_SELECT, via virtee/sev:src/firmware/guest/types/snp.rs) */
+/*
+ * GUEST_FIELD_SELECT of MSG_KEY_REQ: guest data mixed into the derived key.
+ * (AMD 56860 rev 1.55, MSG_KEY_REQ: GUEST_FIELD_SELECT, via
+ * virtee/sev:src/firmware/guest/types/snp.rs)
+ */
 #define SNP_GUEST_FIELD_GUEST_POLICY_SHIFT      0
 #define SNP_GUEST_FIELD_GUEST_POLICY_MASK       0x1ULL
 #define SNP_GUEST_FIELD_IMAGE_ID_SHIFT          1
@@ -699,12 +844,19 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_GUEST_FIELD_LAUNCH_MIT_VECTOR_MASK  0x40ULL
 #define SNP_GUEST_FIELD_RESERVED_MASK           0xffffffffffffff80ULL
 
-/* Options of MSG_EXPORT_REQ (offset 0x8). (AMD 56860 rev 1.55, MSG_EXPORT_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * Options of MSG_EXPORT_REQ (offset 0x8). (AMD 56860 rev 1.55, MSG_EXPORT_REQ,
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_EXPORT_REQ_IMI_EN_SHIFT             0
 #define SNP_EXPORT_REQ_IMI_EN_MASK              0x1U
 #define SNP_EXPORT_REQ_RESERVED_MASK            0xfffffffeU
 
-/* Flags of the migration guest context (offset 0x220). (AMD 56860 rev 1.55, VM Export: GCTX structure, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h) */
+/*
+ * Flags of the migration guest context (offset 0x220). (AMD 56860 rev 1.55, VM
+ * Export: GCTX structure, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
+ */
 #define SNP_GCTX_AUTHOR_KEY_EN_SHIFT            0
 #define SNP_GCTX_AUTHOR_KEY_EN_MASK             0x1ULL
 #define SNP_GCTX_ID_BLOCK_EN_SHIFT              1
@@ -713,17 +865,30 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_GCTX_VCEK_DIS_MASK                  0x4ULL
 #define SNP_GCTX_RESERVED_MASK                  0xfffffffffffffff8ULL
 
-/* Flags word of the secrets page (offset 0x4). (AMD 56860 rev 1.55, Secrets Page Format, via linux:arch/x86/include/asm/sev.h) */
+/*
+ * Flags word of the secrets page (offset 0x4). (AMD 56860 rev 1.55, Secrets
+ * Page Format, via linux:arch/x86/include/asm/sev.h)
+ */
 #define SNP_SECRETS_IMIEN_SHIFT                 0
 #define SNP_SECRETS_IMIEN_MASK                  0x1U
 #define SNP_SECRETS_RESERVED_MASK               0xfffffffeU
 
-/* SNP_PLATFORM_STATUS command buffer: where the firmware writes the platform status structure (snp_platform_status).: 0x8 bytes (AMD 56860 rev 1.55, SNP_PLATFORM_STATUS, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_addr. */
+/*
+ * SNP_PLATFORM_STATUS command buffer: where the firmware writes the platform
+ * status structure (snp_platform_status).: 0x8 bytes (AMD 56860 rev 1.55,
+ * SNP_PLATFORM_STATUS, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_addr.
+ */
 struct snp_platform_status_cmd {
     uint64_t address;                       /* 0x000 */
 };
 
-/* Status structure written by SNP_PLATFORM_STATUS: API version, platform state, configuration flags, guest count and TCB versions.: 0x20 bytes (AMD 56860 rev 1.55, SNP_PLATFORM_STATUS (STRUCT_PLATFORM_STATUS), via linux:include/uapi/linux/psp-sev.h). Linux: struct sev_user_data_snp_status. */
+/*
+ * Status structure written by SNP_PLATFORM_STATUS: API version, platform
+ * state, configuration flags, guest count and TCB versions.: 0x20 bytes (AMD
+ * 56860 rev 1.55, SNP_PLATFORM_STATUS (STRUCT_PLATFORM_STATUS), via
+ * linux:include/uapi/linux/psp-sev.h). Linux: struct sev_user_data_snp_status.
+ */
 struct snp_platform_status {
     uint8_t api_major;                      /* 0x000 */
     uint8_t api_minor;                      /* 0x001 */
@@ -736,7 +901,12 @@ struct snp_platform_status {
     uint64_t reported_tcb_version;          /* 0x018, SNP_TCB_* */
 };
 
-/* SNP_INIT_EX command buffer: initialise SNP with options (RMP initialisation, HV-fixed range list, RAPL, ciphertext hiding).: 0x40 bytes (AMD 56860 rev 1.55, SNP_INIT_EX, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_init_ex. */
+/*
+ * SNP_INIT_EX command buffer: initialise SNP with options (RMP initialisation,
+ * HV-fixed range list, RAPL, ciphertext hiding).: 0x40 bytes (AMD 56860 rev
+ * 1.55, SNP_INIT_EX, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_init_ex.
+ */
 struct snp_init_ex {
     uint32_t flags;                         /* 0x000, SNP_INIT_EX_* */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -745,33 +915,58 @@ struct snp_init_ex {
     uint8_t reserved_0x12[46];              /* 0x012 */
 };
 
-/* One RANGE entry of a range list: a run of 4 KiB pages.: 0x10 bytes (AMD 56860 rev 1.55, RANGE structure, via linux:include/linux/psp-sev.h). Linux: struct sev_data_range. */
+/*
+ * One RANGE entry of a range list: a run of 4 KiB pages.: 0x10 bytes (AMD
+ * 56860 rev 1.55, RANGE structure, via linux:include/linux/psp-sev.h). Linux:
+ * struct sev_data_range.
+ */
 struct snp_range {
     uint64_t base;                          /* 0x000 */
     uint32_t page_count;                    /* 0x008 */
     uint32_t reserved_0xc;                  /* 0x00c */
 };
 
-/* Header of a RANGE_LIST (used by SNP_INIT_EX and SNP_PAGE_SET_STATE); num_elements snp_range entries follow directly, within one 4 KiB page.: 0x8 bytes (AMD 56860 rev 1.55, RANGE_LIST structure, via linux:include/linux/psp-sev.h). Linux: struct sev_data_range_list. */
+/*
+ * Header of a RANGE_LIST (used by SNP_INIT_EX and SNP_PAGE_SET_STATE);
+ * num_elements snp_range entries follow directly, within one 4 KiB page.: 0x8
+ * bytes (AMD 56860 rev 1.55, RANGE_LIST structure, via
+ * linux:include/linux/psp-sev.h). Linux: struct sev_data_range_list.
+ */
 struct snp_range_list {
     uint32_t num_elements;                  /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
 };
 
-/* SNP_SHUTDOWN_EX command buffer: shut SNP down, optionally disabling SNP enforcement in the IOMMU and on the x86 cores.: 0x8 bytes (AMD 56860 rev 1.55, SNP_SHUTDOWN_EX, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_shutdown_ex. */
+/*
+ * SNP_SHUTDOWN_EX command buffer: shut SNP down, optionally disabling SNP
+ * enforcement in the IOMMU and on the x86 cores.: 0x8 bytes (AMD 56860 rev
+ * 1.55, SNP_SHUTDOWN_EX, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_shutdown_ex.
+ */
 struct snp_shutdown_ex {
     uint32_t len;                           /* 0x000 */
     uint32_t flags;                         /* 0x004, SNP_SHUTDOWN_EX_* */
 };
 
-/* SNP_CONFIG command buffer: platform-wide settings for attestation (reported TCB, chip id / chip key masking).: 0x40 bytes (AMD 56860 rev 1.55, SNP_CONFIG, via linux:include/uapi/linux/psp-sev.h). Linux: struct sev_user_data_snp_config. */
+/*
+ * SNP_CONFIG command buffer: platform-wide settings for attestation (reported
+ * TCB, chip id / chip key masking).: 0x40 bytes (AMD 56860 rev 1.55,
+ * SNP_CONFIG, via linux:include/uapi/linux/psp-sev.h). Linux: struct
+ * sev_user_data_snp_config.
+ */
 struct snp_config {
     uint64_t reported_tcb;                  /* 0x000, SNP_TCB_* */
     uint32_t flags;                         /* 0x008, SNP_CONFIG_* */
     uint8_t reserved_0xc[52];               /* 0x00c */
 };
 
-/* SNP_DOWNLOAD_FIRMWARE_EX command buffer: live-update the SNP firmware, optionally committing it at once.: 0x18 bytes (AMD 56860 rev 1.55, SNP_DOWNLOAD_FIRMWARE_EX, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct sev_data_download_firmware_ex. */
+/*
+ * SNP_DOWNLOAD_FIRMWARE_EX command buffer: live-update the SNP firmware,
+ * optionally committing it at once.: 0x18 bytes (AMD 56860 rev 1.55,
+ * SNP_DOWNLOAD_FIRMWARE_EX, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). Linux: struct
+ * sev_data_download_firmware_ex.
+ */
 struct snp_download_firmware_ex {
     uint32_t len;                           /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -780,12 +975,22 @@ struct snp_download_firmware_ex {
     uint32_t flags;                         /* 0x014, SNP_DLFW_EX_* */
 };
 
-/* SNP_COMMIT command buffer: make the running firmware (and its TCB) the committed version, preventing rollback below it.: 0x4 bytes (AMD 56860 rev 1.55, SNP_COMMIT, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_commit. */
+/*
+ * SNP_COMMIT command buffer: make the running firmware (and its TCB) the
+ * committed version, preventing rollback below it.: 0x4 bytes (AMD 56860 rev
+ * 1.55, SNP_COMMIT, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_commit.
+ */
 struct snp_commit {
     uint32_t len;                           /* 0x000 */
 } __packed;
 
-/* SNP_VLEK_LOAD command buffer: install a wrapped VLEK hashstick obtained from the AMD key distribution service.: 0x10 bytes (AMD 56860 rev 1.55, SNP_VLEK_LOAD, via linux:include/uapi/linux/psp-sev.h). Linux: struct sev_user_data_snp_vlek_load. */
+/*
+ * SNP_VLEK_LOAD command buffer: install a wrapped VLEK hashstick obtained from
+ * the AMD key distribution service.: 0x10 bytes (AMD 56860 rev 1.55,
+ * SNP_VLEK_LOAD, via linux:include/uapi/linux/psp-sev.h). Linux: struct
+ * sev_user_data_snp_vlek_load.
+ */
 struct snp_vlek_load {
     uint32_t len;                           /* 0x000 */
     uint8_t vlek_wrapped_version;           /* 0x004 */
@@ -793,7 +998,12 @@ struct snp_vlek_load {
     uint64_t vlek_wrapped_address;          /* 0x008 */
 };
 
-/* Wrapped VLEK hashstick: a VLEK seed encrypted (AES-256-GCM) to one chip, with the TCB version it belongs to.: 0x1b0 bytes (AMD 56860 rev 1.55, WRAPPED_VLEK_HASHSTICK, via virtee/sev:src/firmware/host/types/snp.rs). Linux: struct sev_user_data_snp_wrapped_vlek_hashstick. */
+/*
+ * Wrapped VLEK hashstick: a VLEK seed encrypted (AES-256-GCM) to one chip,
+ * with the TCB version it belongs to.: 0x1b0 bytes (AMD 56860 rev 1.55,
+ * WRAPPED_VLEK_HASHSTICK, via virtee/sev:src/firmware/host/types/snp.rs).
+ * Linux: struct sev_user_data_snp_wrapped_vlek_hashstick.
+ */
 struct snp_wrapped_vlek_hashstick {
     uint8_t iv[12];                         /* 0x000 */
     uint8_t reserved_0xc[4];                /* 0x00c */
@@ -803,14 +1013,24 @@ struct snp_wrapped_vlek_hashstick {
     uint8_t vlek_auth_tag[16];              /* 0x1a0 */
 };
 
-/* SNP_FEATURE_INFO command buffer: query one subfunction of the firmware feature-discovery interface (CPUID-like).: 0x10 bytes (AMD 56860 rev 1.55, SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_feature_info. */
+/*
+ * SNP_FEATURE_INFO command buffer: query one subfunction of the firmware
+ * feature-discovery interface (CPUID-like).: 0x10 bytes (AMD 56860 rev 1.55,
+ * SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_feature_info.
+ */
 struct snp_feature_info {
     uint32_t length;                        /* 0x000 */
     uint32_t ecx_in;                        /* 0x004 */
     uint64_t feature_info_paddr;            /* 0x008 */
 };
 
-/* Result of SNP_FEATURE_INFO: four registers, interpreted per subfunction (see the snp_feature_info_* layouts).: 0x10 bytes (AMD 56860 rev 1.55, SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h). Linux: struct snp_feature_info. */
+/*
+ * Result of SNP_FEATURE_INFO: four registers, interpreted per subfunction (see
+ * the snp_feature_info_* layouts).: 0x10 bytes (AMD 56860 rev 1.55,
+ * SNP_FEATURE_INFO, via linux:include/linux/psp-sev.h). Linux: struct
+ * snp_feature_info.
+ */
 struct snp_feature_info_regs {
     uint32_t eax;                           /* 0x000 */
     uint32_t ebx;                           /* 0x004 */
@@ -818,18 +1038,30 @@ struct snp_feature_info_regs {
     uint32_t edx;                           /* 0x00c */
 };
 
-/* SNP_DECOMMISSION command buffer: destroy a guest context (the guest must be deactivated).: 0x8 bytes (AMD 56860 rev 1.55, SNP_DECOMMISSION, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_addr. */
+/*
+ * SNP_DECOMMISSION command buffer: destroy a guest context (the guest must be
+ * deactivated).: 0x8 bytes (AMD 56860 rev 1.55, SNP_DECOMMISSION, via
+ * linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_addr.
+ */
 struct snp_decommission {
     uint64_t gctx_paddr;                    /* 0x000 */
 };
 
-/* SNP_ACTIVATE command buffer: bind a guest to an ASID and load its memory key.: 0xc bytes (AMD 56860 rev 1.55, SNP_ACTIVATE, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_activate. */
+/*
+ * SNP_ACTIVATE command buffer: bind a guest to an ASID and load its memory
+ * key.: 0xc bytes (AMD 56860 rev 1.55, SNP_ACTIVATE, via
+ * linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_activate.
+ */
 struct snp_activate {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint32_t asid;                          /* 0x008 */
 } __packed;
 
-/* SNP_ACTIVATE_EX command buffer: like SNP_ACTIVATE, but restricts the guest to the cores listed by APIC ID.: 0x20 bytes (AMD 56860 rev 1.55, SNP_ACTIVATE_EX, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * SNP_ACTIVATE_EX command buffer: like SNP_ACTIVATE, but restricts the guest
+ * to the cores listed by APIC ID.: 0x20 bytes (AMD 56860 rev 1.55,
+ * SNP_ACTIVATE_EX, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_activate_ex {
     uint32_t ex_len;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -839,13 +1071,21 @@ struct snp_activate_ex {
     uint64_t ids_paddr;                     /* 0x018 */
 };
 
-/* SNP_GUEST_STATUS command buffer: read a guest's policy, ASID and state into a status page.: 0x10 bytes (AMD 56860 rev 1.55, SNP_GUEST_STATUS, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_guest_status. */
+/*
+ * SNP_GUEST_STATUS command buffer: read a guest's policy, ASID and state into
+ * a status page.: 0x10 bytes (AMD 56860 rev 1.55, SNP_GUEST_STATUS, via
+ * linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_guest_status.
+ */
 struct snp_guest_status {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t address;                       /* 0x008 */
 };
 
-/* Guest status written by SNP_GUEST_STATUS.: 0x20 bytes (AMD 56860 rev 1.55, SNP_GUEST_STATUS (guest status structure), via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * Guest status written by SNP_GUEST_STATUS.: 0x20 bytes (AMD 56860 rev 1.55,
+ * SNP_GUEST_STATUS (guest status structure), via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_guest_status_buffer {
     uint64_t policy;                        /* 0x000, SNP_POLICY_* */
     uint32_t asid;                          /* 0x008 */
@@ -856,19 +1096,33 @@ struct snp_guest_status_buffer {
     uint64_t reserved_0x18;                 /* 0x018 */
 };
 
-/* SNP_GCTX_CREATE command buffer: turn a Firmware-state page into a new guest context.: 0x8 bytes (AMD 56860 rev 1.55, SNP_GCTX_CREATE, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_addr. */
+/*
+ * SNP_GCTX_CREATE command buffer: turn a Firmware-state page into a new guest
+ * context.: 0x8 bytes (AMD 56860 rev 1.55, SNP_GCTX_CREATE, via
+ * linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_addr.
+ */
 struct snp_gctx_create {
     uint64_t gctx_paddr;                    /* 0x000 */
 };
 
-/* SNP_GUEST_REQUEST command buffer: pass an encrypted guest message to the firmware and collect its response.: 0x18 bytes (AMD 56860 rev 1.55, SNP_GUEST_REQUEST, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_guest_request. */
+/*
+ * SNP_GUEST_REQUEST command buffer: pass an encrypted guest message to the
+ * firmware and collect its response.: 0x18 bytes (AMD 56860 rev 1.55,
+ * SNP_GUEST_REQUEST, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_guest_request.
+ */
 struct snp_guest_request {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t req_paddr;                     /* 0x008 */
     uint64_t res_paddr;                     /* 0x010 */
 };
 
-/* SNP_LAUNCH_START command buffer: begin launching a guest with a policy, optionally tied to a migration agent.: 0x30 bytes (AMD 56860 rev 1.55, SNP_LAUNCH_START, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_launch_start. */
+/*
+ * SNP_LAUNCH_START command buffer: begin launching a guest with a policy,
+ * optionally tied to a migration agent.: 0x30 bytes (AMD 56860 rev 1.55,
+ * SNP_LAUNCH_START, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_launch_start.
+ */
 struct snp_launch_start {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t policy;                        /* 0x008, SNP_POLICY_* */
@@ -878,7 +1132,12 @@ struct snp_launch_start {
     uint8_t gosvw[16];                      /* 0x020 */
 };
 
-/* SNP_LAUNCH_UPDATE command buffer: encrypt and measure one page (or 2 MiB page) into the guest during launch.: 0x20 bytes (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_launch_update. */
+/*
+ * SNP_LAUNCH_UPDATE command buffer: encrypt and measure one page (or 2 MiB
+ * page) into the guest during launch.: 0x20 bytes (AMD 56860 rev 1.55,
+ * SNP_LAUNCH_UPDATE, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_launch_update.
+ */
 struct snp_launch_update {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint32_t flags;                         /* 0x008, SNP_LAUNCH_UPDATE_* */
@@ -891,7 +1150,12 @@ struct snp_launch_update {
     uint32_t reserved_0x1c;                 /* 0x01c */
 };
 
-/* SNP_LAUNCH_FINISH command buffer: finish launch, checking the optional ID block and its signatures and recording host data.: 0x40 bytes (AMD 56860 rev 1.55, SNP_LAUNCH_FINISH, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_launch_finish. */
+/*
+ * SNP_LAUNCH_FINISH command buffer: finish launch, checking the optional ID
+ * block and its signatures and recording host data.: 0x40 bytes (AMD 56860 rev
+ * 1.55, SNP_LAUNCH_FINISH, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_launch_finish.
+ */
 struct snp_launch_finish {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t id_block_paddr;                /* 0x008 */
@@ -900,14 +1164,24 @@ struct snp_launch_finish {
     uint8_t host_data[32];                  /* 0x020 */
 };
 
-/* SNP_DBG_DECRYPT / SNP_DBG_ENCRYPT command buffer: copy one page out of or into a debuggable guest.: 0x18 bytes (AMD 56860 rev 1.55, SNP_DBG_DECRYPT / SNP_DBG_ENCRYPT, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_dbg. */
+/*
+ * SNP_DBG_DECRYPT / SNP_DBG_ENCRYPT command buffer: copy one page out of or
+ * into a debuggable guest.: 0x18 bytes (AMD 56860 rev 1.55, SNP_DBG_DECRYPT /
+ * SNP_DBG_ENCRYPT, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_dbg.
+ */
 struct snp_dbg {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t src_addr;                      /* 0x008 */
     uint64_t dst_addr;                      /* 0x010 */
 };
 
-/* SNP_PAGE_SWAP_OUT command buffer: re-encrypt a guest page with the guest's offline key so it can be stored outside the guest.: 0x30 bytes (AMD 56860 rev 1.55, SNP_PAGE_SWAP_OUT, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * SNP_PAGE_SWAP_OUT command buffer: re-encrypt a guest page with the guest's
+ * offline key so it can be stored outside the guest.: 0x30 bytes (AMD 56860
+ * rev 1.55, SNP_PAGE_SWAP_OUT, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_page_swap_out {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t src_paddr;                     /* 0x008 */
@@ -917,7 +1191,12 @@ struct snp_page_swap_out {
     uint64_t flags;                         /* 0x028, SNP_SWAP_OUT_* */
 };
 
-/* SNP_PAGE_SWAP_IN command buffer: restore a page produced by SNP_PAGE_SWAP_OUT into the guest.: 0x30 bytes (AMD 56860 rev 1.55, SNP_PAGE_SWAP_IN, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * SNP_PAGE_SWAP_IN command buffer: restore a page produced by
+ * SNP_PAGE_SWAP_OUT into the guest.: 0x30 bytes (AMD 56860 rev 1.55,
+ * SNP_PAGE_SWAP_IN, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_page_swap_in {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t src_paddr;                     /* 0x008 */
@@ -927,7 +1206,11 @@ struct snp_page_swap_in {
     uint64_t flags;                         /* 0x028, SNP_SWAP_IN_* */
 };
 
-/* SNP_PAGE_MOVE command buffer: move the contents of a guest page to another system physical page.: 0x20 bytes (AMD 56860 rev 1.55, SNP_PAGE_MOVE, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * SNP_PAGE_MOVE command buffer: move the contents of a guest page to another
+ * system physical page.: 0x20 bytes (AMD 56860 rev 1.55, SNP_PAGE_MOVE, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_page_move {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint32_t flags;                         /* 0x008, SNP_PAGE_MOVE_* */
@@ -936,30 +1219,53 @@ struct snp_page_move {
     uint64_t dst_paddr;                     /* 0x018 */
 };
 
-/* SNP_PAGE_MD_INIT command buffer: turn a page into a metadata page of a guest (to hold swap-out metadata entries).: 0x10 bytes (AMD 56860 rev 1.55, SNP_PAGE_MD_INIT, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * SNP_PAGE_MD_INIT command buffer: turn a page into a metadata page of a guest
+ * (to hold swap-out metadata entries).: 0x10 bytes (AMD 56860 rev 1.55,
+ * SNP_PAGE_MD_INIT, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_page_md_init {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint64_t page_paddr;                    /* 0x008 */
 };
 
-/* SNP_PAGE_SET_STATE command buffer: move the pages of a range list (2 MiB aligned bases) to the HV-Fixed state.: 0x10 bytes (AMD 56860 rev 1.55, SNP_PAGE_SET_STATE, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h). */
+/*
+ * SNP_PAGE_SET_STATE command buffer: move the pages of a range list (2 MiB
+ * aligned bases) to the HV-Fixed state.: 0x10 bytes (AMD 56860 rev 1.55,
+ * SNP_PAGE_SET_STATE, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h).
+ */
 struct snp_page_set_state {
     uint32_t length;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
     uint64_t list_paddr;                    /* 0x008 */
 };
 
-/* SNP_PAGE_RECLAIM command buffer: return a Firmware/guest-owned page to the hypervisor (it becomes Reclaim then Hypervisor).: 0x8 bytes (AMD 56860 rev 1.55, SNP_PAGE_RECLAIM, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_page_reclaim. */
+/*
+ * SNP_PAGE_RECLAIM command buffer: return a Firmware/guest-owned page to the
+ * hypervisor (it becomes Reclaim then Hypervisor).: 0x8 bytes (AMD 56860 rev
+ * 1.55, SNP_PAGE_RECLAIM, via linux:include/linux/psp-sev.h). Linux: struct
+ * sev_data_snp_page_reclaim.
+ */
 struct snp_page_reclaim {
     uint64_t paddr;                         /* 0x000, SNP_PADDR_* */
 };
 
-/* SNP_PAGE_UNSMASH command buffer: collapse 512 contiguous 4 KiB RMP entries back into one 2 MiB entry.: 0x8 bytes (AMD 56860 rev 1.55, SNP_PAGE_UNSMASH, via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_page_unsmash. */
+/*
+ * SNP_PAGE_UNSMASH command buffer: collapse 512 contiguous 4 KiB RMP entries
+ * back into one 2 MiB entry.: 0x8 bytes (AMD 56860 rev 1.55, SNP_PAGE_UNSMASH,
+ * via linux:include/linux/psp-sev.h). Linux: struct sev_data_snp_page_unsmash.
+ */
 struct snp_page_unsmash {
     uint64_t paddr;                         /* 0x000, SNP_PADDR_* */
 };
 
-/* Metadata entry (MDATA) that SNP_PAGE_SWAP_OUT writes for a swapped-out page and SNP_PAGE_SWAP_IN checks.: 0x40 bytes (AMD 56860 rev 1.55, Metadata Entries (MDATA), via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * Metadata entry (MDATA) that SNP_PAGE_SWAP_OUT writes for a swapped-out page
+ * and SNP_PAGE_SWAP_IN checks.: 0x40 bytes (AMD 56860 rev 1.55, Metadata
+ * Entries (MDATA), via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_metadata_entry {
     uint64_t software_data;                 /* 0x000 */
     uint64_t iv;                            /* 0x008 */
@@ -973,14 +1279,24 @@ struct snp_metadata_entry {
     uint8_t reserved_0x30[16];              /* 0x030 */
 };
 
-/* ECDSA P-384 with SHA-384 signature as the ABI stores it: R and S little-endian, zero-extended to 72 bytes each.: 0x200 bytes (AMD 56860 rev 1.55, ECDSA P-384 with SHA-384 Signature Format, via virtee/sev:src/measurement/idblock_types.rs). */
+/*
+ * ECDSA P-384 with SHA-384 signature as the ABI stores it: R and S
+ * little-endian, zero-extended to 72 bytes each.: 0x200 bytes (AMD 56860 rev
+ * 1.55, ECDSA P-384 with SHA-384 Signature Format, via
+ * virtee/sev:src/measurement/idblock_types.rs).
+ */
 struct snp_ecdsa_signature {
     uint8_t r[72];                          /* 0x000 */
     uint8_t s[72];                          /* 0x048 */
     uint8_t reserved_0x90[368];             /* 0x090 */
 };
 
-/* ECDSA public key as the ABI stores it: curve id and the point coordinates, little-endian, zero-extended to 72 bytes each.: 0x404 bytes (AMD 56860 rev 1.55, ECDSA Public Key Format, via virtee/sev:src/measurement/idblock_types.rs). */
+/*
+ * ECDSA public key as the ABI stores it: curve id and the point coordinates,
+ * little-endian, zero-extended to 72 bytes each.: 0x404 bytes (AMD 56860 rev
+ * 1.55, ECDSA Public Key Format, via
+ * virtee/sev:src/measurement/idblock_types.rs).
+ */
 struct snp_ecdsa_public_key {
     uint32_t curve;                         /* 0x000, SNP_ECC_CURVE_* */
     uint8_t qx[72];                         /* 0x004 */
@@ -988,7 +1304,11 @@ struct snp_ecdsa_public_key {
     uint8_t reserved_0x94[880];             /* 0x094 */
 };
 
-/* ID block given to SNP_LAUNCH_FINISH: the expected launch digest and identity of the guest, signed by the ID key.: 0x60 bytes (AMD 56860 rev 1.55, ID Block Structure, via virtee/sev:src/measurement/idblock_types.rs). */
+/*
+ * ID block given to SNP_LAUNCH_FINISH: the expected launch digest and identity
+ * of the guest, signed by the ID key.: 0x60 bytes (AMD 56860 rev 1.55, ID
+ * Block Structure, via virtee/sev:src/measurement/idblock_types.rs).
+ */
 struct snp_id_block {
     uint8_t ld[48];                         /* 0x000 */
     uint8_t family_id[16];                  /* 0x030 */
@@ -998,7 +1318,12 @@ struct snp_id_block {
     uint64_t policy;                        /* 0x058, SNP_POLICY_* */
 };
 
-/* ID authentication information structure given to SNP_LAUNCH_FINISH: signature of the ID block by the ID key, and optionally of the ID key by an author key.: 0x1000 bytes (AMD 56860 rev 1.55, ID Authentication Information Structure, via virtee/sev:src/measurement/idblock_types.rs). */
+/*
+ * ID authentication information structure given to SNP_LAUNCH_FINISH:
+ * signature of the ID block by the ID key, and optionally of the ID key by an
+ * author key.: 0x1000 bytes (AMD 56860 rev 1.55, ID Authentication Information
+ * Structure, via virtee/sev:src/measurement/idblock_types.rs).
+ */
 struct snp_id_auth {
     uint32_t id_key_algo;                   /* 0x000, SNP_SIG_ALGO_* */
     uint32_t author_key_algo;               /* 0x004, SNP_SIG_ALGO_* */
@@ -1011,7 +1336,12 @@ struct snp_id_auth {
     uint8_t reserved_0xc84[892];            /* 0xc84 */
 };
 
-/* Attestation report returned by MSG_REPORT_REQ: guest identity, measurement, platform TCB and a signature over bytes 0x0..0x29f.: 0x4a0 bytes (AMD 56860 rev 1.55, ATTESTATION_REPORT Structure, via virtee/sev:src/firmware/guest/types/snp.rs). */
+/*
+ * Attestation report returned by MSG_REPORT_REQ: guest identity, measurement,
+ * platform TCB and a signature over bytes 0x0..0x29f.: 0x4a0 bytes (AMD 56860
+ * rev 1.55, ATTESTATION_REPORT Structure, via
+ * virtee/sev:src/firmware/guest/types/snp.rs).
+ */
 struct snp_attestation_report {
     uint32_t version;                       /* 0x000 */
     uint32_t guest_svn;                     /* 0x004 */
@@ -1053,7 +1383,12 @@ struct snp_attestation_report {
     struct snp_ecdsa_signature signature;   /* 0x2a0 */
 };
 
-/* Header of a guest message exchanged through SNP_GUEST_REQUEST; the payload follows at 0x60, AES-256-GCM encrypted with a VMPCK.: 0x60 bytes (AMD 56860 rev 1.55, SNP_GUEST_REQUEST: Message Header, via linux:arch/x86/include/asm/sev.h). Linux: struct snp_guest_msg_hdr. */
+/*
+ * Header of a guest message exchanged through SNP_GUEST_REQUEST; the payload
+ * follows at 0x60, AES-256-GCM encrypted with a VMPCK.: 0x60 bytes (AMD 56860
+ * rev 1.55, SNP_GUEST_REQUEST: Message Header, via
+ * linux:arch/x86/include/asm/sev.h). Linux: struct snp_guest_msg_hdr.
+ */
 struct snp_guest_msg_hdr {
     uint8_t authtag[32];                    /* 0x000 */
     uint64_t msg_seqno;                     /* 0x020 */
@@ -1069,7 +1404,12 @@ struct snp_guest_msg_hdr {
     uint8_t reserved_0x3d[35];              /* 0x03d */
 };
 
-/* One CPUID function entry: the inputs it applies to and the register values the hypervisor proposes / the firmware accepts.: 0x30 bytes (AMD 56860 rev 1.55, CPUID function structure, via linux:arch/x86/include/asm/sev.h). Linux: struct snp_cpuid_fn. */
+/*
+ * One CPUID function entry: the inputs it applies to and the register values
+ * the hypervisor proposes / the firmware accepts.: 0x30 bytes (AMD 56860 rev
+ * 1.55, CPUID function structure, via linux:arch/x86/include/asm/sev.h).
+ * Linux: struct snp_cpuid_fn.
+ */
 struct snp_cpuid_fn {
     uint32_t eax_in;                        /* 0x000 */
     uint32_t ecx_in;                        /* 0x004 */
@@ -1082,7 +1422,13 @@ struct snp_cpuid_fn {
     uint64_t reserved_0x28;                 /* 0x028 */
 };
 
-/* CPUID table at the start of the CPUID page inserted with SNP_LAUNCH_UPDATE (page type CPUID): up to 64 function entries the firmware checks against the hardware; the rest of the 4 KiB page is unused.: 0xc10 bytes (AMD 56860 rev 1.55, CPUID Page, via linux:arch/x86/include/asm/sev.h). Linux: struct snp_cpuid_table. */
+/*
+ * CPUID table at the start of the CPUID page inserted with SNP_LAUNCH_UPDATE
+ * (page type CPUID): up to 64 function entries the firmware checks against the
+ * hardware; the rest of the 4 KiB page is unused.: 0xc10 bytes (AMD 56860 rev
+ * 1.55, CPUID Page, via linux:arch/x86/include/asm/sev.h). Linux: struct
+ * snp_cpuid_table.
+ */
 struct snp_cpuid_table {
     uint32_t count;                         /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -1090,7 +1436,11 @@ struct snp_cpuid_table {
     struct snp_cpuid_fn fn[64];             /* 0x010 */
 };
 
-/* MSG_CPUID_REQ payload: CPUID function values the guest wants the firmware to check.: 0xc10 bytes (AMD 56860 rev 1.55, MSG_CPUID_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/cpuid_lookup.h). */
+/*
+ * MSG_CPUID_REQ payload: CPUID function values the guest wants the firmware to
+ * check.: 0xc10 bytes (AMD 56860 rev 1.55, MSG_CPUID_REQ, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/cpuid_lookup.h).
+ */
 struct snp_msg_cpuid_req {
     uint32_t count;                         /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -1098,7 +1448,11 @@ struct snp_msg_cpuid_req {
     struct snp_cpuid_fn cpuid_function[64]; /* 0x010 */
 };
 
-/* MSG_CPUID_RSP payload: status and the corrected CPUID function values.: 0xc10 bytes (AMD 56860 rev 1.55, MSG_CPUID_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/cpuid_lookup.h). */
+/*
+ * MSG_CPUID_RSP payload: status and the corrected CPUID function values.:
+ * 0xc10 bytes (AMD 56860 rev 1.55, MSG_CPUID_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/cpuid_lookup.h).
+ */
 struct snp_msg_cpuid_rsp {
     uint32_t status;                        /* 0x000 */
     uint32_t count;                         /* 0x004 */
@@ -1106,7 +1460,12 @@ struct snp_msg_cpuid_rsp {
     struct snp_cpuid_fn cpuid_function[64]; /* 0x010 */
 };
 
-/* MSG_KEY_REQ payload: derive a key from the VCEK/VLEK or the VM root key, mixing in the selected guest fields.: 0x20 bytes (AMD 56860 rev 1.55, MSG_KEY_REQ, via linux:include/uapi/linux/sev-guest.h). Linux: struct snp_derived_key_req. */
+/*
+ * MSG_KEY_REQ payload: derive a key from the VCEK/VLEK or the VM root key,
+ * mixing in the selected guest fields.: 0x20 bytes (AMD 56860 rev 1.55,
+ * MSG_KEY_REQ, via linux:include/uapi/linux/sev-guest.h). Linux: struct
+ * snp_derived_key_req.
+ */
 struct snp_msg_key_req {
     uint32_t root_key_select;               /* 0x000, SNP_KEY_REQ_* */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -1116,14 +1475,23 @@ struct snp_msg_key_req {
     uint64_t tcb_version;                   /* 0x018, SNP_TCB_* */
 };
 
-/* MSG_KEY_RSP payload: status and the derived key.: 0x40 bytes (AMD 56860 rev 1.55, MSG_KEY_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). Linux: struct snp_derived_key_resp. */
+/*
+ * MSG_KEY_RSP payload: status and the derived key.: 0x40 bytes (AMD 56860 rev
+ * 1.55, MSG_KEY_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). Linux: struct
+ * snp_derived_key_resp.
+ */
 struct snp_msg_key_rsp {
     uint32_t status;                        /* 0x000 */
     uint8_t reserved_0x4[28];               /* 0x004 */
     uint8_t derived_key[32];                /* 0x020 */
 };
 
-/* MSG_REPORT_REQ payload: ask for an attestation report carrying 64 bytes of guest data.: 0x60 bytes (AMD 56860 rev 1.55, MSG_REPORT_REQ, via linux:include/uapi/linux/sev-guest.h). Linux: struct snp_report_req. */
+/*
+ * MSG_REPORT_REQ payload: ask for an attestation report carrying 64 bytes of
+ * guest data.: 0x60 bytes (AMD 56860 rev 1.55, MSG_REPORT_REQ, via
+ * linux:include/uapi/linux/sev-guest.h). Linux: struct snp_report_req.
+ */
 struct snp_msg_report_req {
     uint8_t report_data[64];                /* 0x000 */
     uint32_t vmpl;                          /* 0x040 */
@@ -1131,7 +1499,11 @@ struct snp_msg_report_req {
     uint8_t reserved_0x48[24];              /* 0x048 */
 };
 
-/* MSG_REPORT_RSP payload: status, report size and the attestation report.: 0x4c0 bytes (AMD 56860 rev 1.55, MSG_REPORT_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_REPORT_RSP payload: status, report size and the attestation report.:
+ * 0x4c0 bytes (AMD 56860 rev 1.55, MSG_REPORT_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_report_rsp {
     uint32_t status;                        /* 0x000 */
     uint32_t report_size;                   /* 0x004 */
@@ -1139,7 +1511,12 @@ struct snp_msg_report_rsp {
     struct snp_attestation_report report;   /* 0x020 */
 };
 
-/* Guest context as carried by the VM export/import/absorb messages of a migration agent (format version 3).: 0x300 bytes (AMD 56860 rev 1.55, VM Export: GCTX structure, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * Guest context as carried by the VM export/import/absorb messages of a
+ * migration agent (format version 3).: 0x300 bytes (AMD 56860 rev 1.55, VM
+ * Export: GCTX structure, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_gctx {
     uint8_t ld[48];                         /* 0x000 */
     uint8_t oek[32];                        /* 0x030 */
@@ -1172,14 +1549,22 @@ struct snp_msg_gctx {
     uint8_t reserved_0x2c8[56];             /* 0x2c8 */
 };
 
-/* MSG_EXPORT_REQ payload (migration agent): export the context of a guest it is associated with.: 0x10 bytes (AMD 56860 rev 1.55, MSG_EXPORT_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_EXPORT_REQ payload (migration agent): export the context of a guest it
+ * is associated with.: 0x10 bytes (AMD 56860 rev 1.55, MSG_EXPORT_REQ, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_export_req {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint32_t flags;                         /* 0x008, SNP_EXPORT_REQ_* */
     uint32_t reserved_0xc;                  /* 0x00c */
 };
 
-/* MSG_EXPORT_RSP payload: status and the exported guest context.: 0x320 bytes (AMD 56860 rev 1.55, MSG_EXPORT_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_EXPORT_RSP payload: status and the exported guest context.: 0x320 bytes
+ * (AMD 56860 rev 1.55, MSG_EXPORT_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_export_rsp {
     uint32_t status;                        /* 0x000 */
     uint32_t gctx_size;                     /* 0x004 */
@@ -1188,7 +1573,11 @@ struct snp_msg_export_rsp {
     struct snp_msg_gctx gctx;               /* 0x020 */
 };
 
-/* MSG_IMPORT_REQ payload (migration agent): install an incoming guest context into a new guest context page.: 0x320 bytes (AMD 56860 rev 1.55, MSG_IMPORT_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_IMPORT_REQ payload (migration agent): install an incoming guest context
+ * into a new guest context page.: 0x320 bytes (AMD 56860 rev 1.55,
+ * MSG_IMPORT_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_import_req {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint32_t in_gctx_size;                  /* 0x008 */
@@ -1197,13 +1586,21 @@ struct snp_msg_import_req {
     struct snp_msg_gctx incoming_gctx;      /* 0x020 */
 };
 
-/* MSG_IMPORT_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_IMPORT_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_IMPORT_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_IMPORT_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_import_rsp {
     uint32_t status;                        /* 0x000 */
     uint8_t reserved_0x4[12];               /* 0x004 */
 };
 
-/* MSG_ABSORB_REQ payload (migration agent): replace the state of a guest being launched as an IMI with an incoming context.: 0x320 bytes (AMD 56860 rev 1.55, MSG_ABSORB_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_ABSORB_REQ payload (migration agent): replace the state of a guest being
+ * launched as an IMI with an incoming context.: 0x320 bytes (AMD 56860 rev
+ * 1.55, MSG_ABSORB_REQ, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_absorb_req {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint32_t in_gctx_size;                  /* 0x008 */
@@ -1212,13 +1609,21 @@ struct snp_msg_absorb_req {
     struct snp_msg_gctx incoming_gctx;      /* 0x020 */
 };
 
-/* MSG_ABSORB_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_ABSORB_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_ABSORB_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_ABSORB_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_absorb_rsp {
     uint32_t status;                        /* 0x000 */
     uint8_t reserved_0x4[12];               /* 0x004 */
 };
 
-/* MSG_ABSORB_NOMA_REQ payload: a guest absorbs an incoming context into itself without a migration agent.: 0x320 bytes (AMD 56860 rev 1.55, MSG_ABSORB_NOMA_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_ABSORB_NOMA_REQ payload: a guest absorbs an incoming context into itself
+ * without a migration agent.: 0x320 bytes (AMD 56860 rev 1.55,
+ * MSG_ABSORB_NOMA_REQ, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_absorb_noma_req {
     uint64_t reserved_0x0;                  /* 0x000 */
     uint32_t in_gctx_size;                  /* 0x008 */
@@ -1227,31 +1632,50 @@ struct snp_msg_absorb_noma_req {
     struct snp_msg_gctx incoming_gctx;      /* 0x020 */
 };
 
-/* MSG_ABSORB_NOMA_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_ABSORB_NOMA_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_ABSORB_NOMA_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55,
+ * MSG_ABSORB_NOMA_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_absorb_noma_rsp {
     uint32_t status;                        /* 0x000 */
     uint8_t reserved_0x4[12];               /* 0x004 */
 };
 
-/* MSG_VMRK_REQ payload (migration agent): set the VM root key of a guest being launched.: 0x40 bytes (AMD 56860 rev 1.55, MSG_VMRK_REQ, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_VMRK_REQ payload (migration agent): set the VM root key of a guest being
+ * launched.: 0x40 bytes (AMD 56860 rev 1.55, MSG_VMRK_REQ, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_vmrk_req {
     uint64_t gctx_paddr;                    /* 0x000 */
     uint8_t reserved_0x8[24];               /* 0x008 */
     uint8_t vmrk[32];                       /* 0x020 */
 };
 
-/* MSG_VMRK_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_VMRK_RSP, via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h). */
+/*
+ * MSG_VMRK_RSP payload.: 0x10 bytes (AMD 56860 rev 1.55, MSG_VMRK_RSP, via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h).
+ */
 struct snp_msg_vmrk_rsp {
     uint32_t status;                        /* 0x000 */
     uint8_t reserved_0x4[12];               /* 0x004 */
 };
 
-/* MSG_TSC_INFO_REQ payload: all reserved; asks for the Secure TSC parameters.: 0x80 bytes (AMD 56860 rev 1.55, MSG_TSC_INFO_REQ, via linux:arch/x86/include/asm/sev.h). Linux: struct snp_tsc_info_req. */
+/*
+ * MSG_TSC_INFO_REQ payload: all reserved; asks for the Secure TSC parameters.:
+ * 0x80 bytes (AMD 56860 rev 1.55, MSG_TSC_INFO_REQ, via
+ * linux:arch/x86/include/asm/sev.h). Linux: struct snp_tsc_info_req.
+ */
 struct snp_msg_tsc_info_req {
     uint8_t reserved_0x0[128];              /* 0x000 */
 };
 
-/* MSG_TSC_INFO_RSP payload: the Secure TSC scale, offset and frequency factor of the guest.: 0x80 bytes (AMD 56860 rev 1.55, MSG_TSC_INFO_RSP, via linux:arch/x86/include/asm/sev.h). Linux: struct snp_tsc_info_resp. */
+/*
+ * MSG_TSC_INFO_RSP payload: the Secure TSC scale, offset and frequency factor
+ * of the guest.: 0x80 bytes (AMD 56860 rev 1.55, MSG_TSC_INFO_RSP, via
+ * linux:arch/x86/include/asm/sev.h). Linux: struct snp_tsc_info_resp.
+ */
 struct snp_msg_tsc_info_rsp {
     uint32_t status;                        /* 0x000 */
     uint32_t reserved_0x4;                  /* 0x004 */
@@ -1261,7 +1685,12 @@ struct snp_msg_tsc_info_rsp {
     uint8_t reserved_0x1c[100];             /* 0x01c */
 };
 
-/* Secrets page inserted with SNP_LAUNCH_UPDATE (page type SECRETS): firmware fills in the VMPCKs and platform facts for the guest.: 0x1000 bytes (AMD 56860 rev 1.55, Secrets Page Format, via linux:arch/x86/include/asm/sev.h). Linux: struct snp_secrets_page. */
+/*
+ * Secrets page inserted with SNP_LAUNCH_UPDATE (page type SECRETS): firmware
+ * fills in the VMPCKs and platform facts for the guest.: 0x1000 bytes (AMD
+ * 56860 rev 1.55, Secrets Page Format, via linux:arch/x86/include/asm/sev.h).
+ * Linux: struct snp_secrets_page.
+ */
 struct snp_secrets_page {
     uint32_t version;                       /* 0x000 */
     uint32_t imien;                         /* 0x004, SNP_SECRETS_* */

@@ -27,7 +27,10 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* TLB_CONTROL values (VMCB offset 0x05c). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * TLB_CONTROL values (VMCB offset 0x05c). (AMD 24593 rev 3.42, Appendix B,
+ * Table B-1)
+ */
 #define TLB_CONTROL_DO_NOTHING                  0x0
 #define TLB_CONTROL_FLUSH_ALL_ASID              0x1
 #define TLB_CONTROL_FLUSH_ASID                  0x3
@@ -45,7 +48,11 @@ static inline const char *tlb_control_name(uint64_t val)
     }
 }
 
-/* TYPE field (bits 10:8) of EVENTINJ / EXITINTINFO; Linux defines the same values pre-shifted as SVM_EVTINJ_TYPE_*. (AMD 24593 rev 3.42, 15.20 Event Injection) */
+/*
+ * TYPE field (bits 10:8) of EVENTINJ / EXITINTINFO; Linux defines the same
+ * values pre-shifted as SVM_EVTINJ_TYPE_*. (AMD 24593 rev 3.42, 15.20 Event
+ * Injection)
+ */
 #define SVM_EVENT_TYPE_INTR                     0x0
 #define SVM_EVENT_TYPE_NMI                      0x2
 #define SVM_EVENT_TYPE_EXCEPTION                0x3
@@ -63,7 +70,10 @@ static inline const char *svm_event_type_name(uint64_t val)
     }
 }
 
-/* Hardware #VMEXIT codes (EXITCODE, VMSA GUEST_EXIT_CODE); the GHCB software codes 0x8000_xxxx are in ghcb.h. (AMD 24593 rev 3.42, Appendix C, Table C-1) */
+/*
+ * Hardware #VMEXIT codes (EXITCODE, VMSA GUEST_EXIT_CODE); the GHCB software
+ * codes 0x8000_xxxx are in ghcb.h. (AMD 24593 rev 3.42, Appendix C, Table C-1)
+ */
 #define SVM_EXIT_READ_CR0                       0x0
 #define SVM_EXIT_READ_CR1                       0x1
 #define SVM_EXIT_READ_CR2                       0x2
@@ -429,7 +439,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
     }
 }
 
-/* VMCB segment attribute word: descriptor bits 47:40 and 55:52 packed together. (AMD 24593 rev 3.42, Appendix B, Table B-2) */
+/*
+ * VMCB segment attribute word: descriptor bits 47:40 and 55:52 packed
+ * together. (AMD 24593 rev 3.42, Appendix B, Table B-2)
+ */
 #define SVM_SELECTOR_TYPE_SHIFT                 0
 #define SVM_SELECTOR_TYPE_MASK                  0xfU
 #define SVM_SELECTOR_S_SHIFT                    4
@@ -448,7 +461,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_SELECTOR_G_MASK                     0x800U
 #define SVM_SELECTOR_RESERVED_MASK              0xf000U
 
-/* Control-register intercept vector (VMCB offset 0x000). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Control-register intercept vector (VMCB offset 0x000). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_CR_INTERCEPT_CR0_READ_SHIFT         0
 #define SVM_CR_INTERCEPT_CR0_READ_MASK          0x1U
 #define SVM_CR_INTERCEPT_CR1_READ_SHIFT         1
@@ -514,7 +530,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_CR_INTERCEPT_CR15_WRITE_SHIFT       31
 #define SVM_CR_INTERCEPT_CR15_WRITE_MASK        0x80000000U
 
-/* Debug-register intercept vector (VMCB offset 0x004). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Debug-register intercept vector (VMCB offset 0x004). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_DR_INTERCEPT_DR0_READ_SHIFT         0
 #define SVM_DR_INTERCEPT_DR0_READ_MASK          0x1U
 #define SVM_DR_INTERCEPT_DR1_READ_SHIFT         1
@@ -580,7 +599,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_DR_INTERCEPT_DR15_WRITE_SHIFT       31
 #define SVM_DR_INTERCEPT_DR15_WRITE_MASK        0x80000000U
 
-/* Exception intercept vector (VMCB offset 0x008): bit n intercepts vector n. (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Exception intercept vector (VMCB offset 0x008): bit n intercepts vector n.
+ * (AMD 24593 rev 3.42, Appendix B, Table B-1)
+ */
 #define SVM_EXCEPTION_INTERCEPT_DE_SHIFT        0
 #define SVM_EXCEPTION_INTERCEPT_DE_MASK         0x1U
 #define SVM_EXCEPTION_INTERCEPT_DB_SHIFT        1
@@ -646,7 +668,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_EXCEPTION_INTERCEPT_VECTOR_31_SHIFT 31
 #define SVM_EXCEPTION_INTERCEPT_VECTOR_31_MASK  0x80000000U
 
-/* First instruction/event intercept vector (VMCB offset 0x00c; Linux INTERCEPT_WORD3, Xen general1). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * First instruction/event intercept vector (VMCB offset 0x00c; Linux
+ * INTERCEPT_WORD3, Xen general1). (AMD 24593 rev 3.42, Appendix B, Table B-1)
+ */
 #define SVM_GENERAL1_INTERCEPT_INTR_SHIFT       0
 #define SVM_GENERAL1_INTERCEPT_INTR_MASK        0x1U
 #define SVM_GENERAL1_INTERCEPT_NMI_SHIFT        1
@@ -712,7 +737,11 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_GENERAL1_INTERCEPT_SHUTDOWN_SHIFT   31
 #define SVM_GENERAL1_INTERCEPT_SHUTDOWN_MASK    0x80000000U
 
-/* Second instruction intercept vector (VMCB offset 0x010; Linux INTERCEPT_WORD4, Xen general2), including the write traps. (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Second instruction intercept vector (VMCB offset 0x010; Linux
+ * INTERCEPT_WORD4, Xen general2), including the write traps. (AMD 24593 rev
+ * 3.42, Appendix B, Table B-1)
+ */
 #define SVM_GENERAL2_INTERCEPT_VMRUN_SHIFT      0
 #define SVM_GENERAL2_INTERCEPT_VMRUN_MASK       0x1U
 #define SVM_GENERAL2_INTERCEPT_VMMCALL_SHIFT    1
@@ -778,7 +807,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_GENERAL2_INTERCEPT_CR15_WRITE_TRAP_SHIFT 31
 #define SVM_GENERAL2_INTERCEPT_CR15_WRITE_TRAP_MASK 0x80000000U
 
-/* Third instruction intercept vector (VMCB offset 0x014; Linux INTERCEPT_WORD5, Xen general3). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Third instruction intercept vector (VMCB offset 0x014; Linux
+ * INTERCEPT_WORD5, Xen general3). (AMD 24593 rev 3.42, Appendix B, Table B-1)
+ */
 #define SVM_GENERAL3_INTERCEPT_INVLPGB_SHIFT    0
 #define SVM_GENERAL3_INTERCEPT_INVLPGB_MASK     0x1U
 #define SVM_GENERAL3_INTERCEPT_INVLPGB_ILLEGAL_SHIFT 1
@@ -795,14 +827,20 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_GENERAL3_INTERCEPT_IDLE_HLT_MASK    0x40U
 #define SVM_GENERAL3_INTERCEPT_RESERVED_MASK    0xffffff80U
 
-/* ERAP control byte (VMCB offset 0x05d). (AMD 24593 rev 3.42, via linux:arch/x86/include/asm/svm.h) */
+/*
+ * ERAP control byte (VMCB offset 0x05d). (AMD 24593 rev 3.42, via
+ * linux:arch/x86/include/asm/svm.h)
+ */
 #define ERAP_CONTROL_ALLOW_LARGER_RAP_SHIFT     0
 #define ERAP_CONTROL_ALLOW_LARGER_RAP_MASK      0x1U
 #define ERAP_CONTROL_CLEAR_RAP_SHIFT            1
 #define ERAP_CONTROL_CLEAR_RAP_MASK             0x2U
 #define ERAP_CONTROL_RESERVED_MASK              0xfcU
 
-/* Virtual interrupt control qword (VMCB offset 0x060). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Virtual interrupt control qword (VMCB offset 0x060). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_INT_CTL_V_TPR_SHIFT                 0
 #define SVM_INT_CTL_V_TPR_MASK                  0xffULL
 #define SVM_INT_CTL_V_IRQ_SHIFT                 8
@@ -831,14 +869,20 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_INT_CTL_V_INTR_VECTOR_MASK          0xff00000000ULL
 #define SVM_INT_CTL_RESERVED_MASK               0xffffff0038e0e400ULL
 
-/* Guest interrupt state qword (VMCB offset 0x068). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Guest interrupt state qword (VMCB offset 0x068). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_INT_STATE_INTERRUPT_SHADOW_SHIFT    0
 #define SVM_INT_STATE_INTERRUPT_SHADOW_MASK     0x1ULL
 #define SVM_INT_STATE_GUEST_INTERRUPT_MASK_SHIFT 1
 #define SVM_INT_STATE_GUEST_INTERRUPT_MASK_MASK 0x2ULL
 #define SVM_INT_STATE_RESERVED_MASK             0xfffffffffffffffcULL
 
-/* Event format shared by EVENTINJ (0x0a8), EXITINTINFO (0x088) and the VMSA event fields. (AMD 24593 rev 3.42, 15.20 Event Injection) */
+/*
+ * Event format shared by EVENTINJ (0x0a8), EXITINTINFO (0x088) and the VMSA
+ * event fields. (AMD 24593 rev 3.42, 15.20 Event Injection)
+ */
 #define SVM_EVTINJ_VECTOR_SHIFT                 0
 #define SVM_EVTINJ_VECTOR_MASK                  0xffULL
 #define SVM_EVTINJ_TYPE_SHIFT                   8
@@ -851,7 +895,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_EVTINJ_ERROR_CODE_MASK              0xffffffff00000000ULL
 #define SVM_EVTINJ_RESERVED_MASK                0x7ffff000ULL
 
-/* Nested paging and encryption enables (VMCB offset 0x090). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Nested paging and encryption enables (VMCB offset 0x090). (AMD 24593 rev
+ * 3.42, Appendix B, Table B-1)
+ */
 #define SVM_NESTED_CTL_NP_ENABLE_SHIFT          0
 #define SVM_NESTED_CTL_NP_ENABLE_MASK           0x1ULL
 #define SVM_NESTED_CTL_SEV_ENABLE_SHIFT         1
@@ -872,7 +919,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_NESTED_CTL_PML_ENABLE_MASK          0x800ULL
 #define SVM_NESTED_CTL_RESERVED_MASK            0xfffffffffffff700ULL
 
-/* Virtualization extension enables (VMCB offset 0x0b8). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * Virtualization extension enables (VMCB offset 0x0b8). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_VIRT_EXT_LBR_VIRT_ENABLE_SHIFT      0
 #define SVM_VIRT_EXT_LBR_VIRT_ENABLE_MASK       0x1ULL
 #define SVM_VIRT_EXT_VMLOAD_VMSAVE_VIRT_ENABLE_SHIFT 1
@@ -883,7 +933,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_VIRT_EXT_PMC_VIRT_ENABLE_MASK       0x8ULL
 #define SVM_VIRT_EXT_RESERVED_MASK              0xfffffffffffffff0ULL
 
-/* VMCB clean bits (VMCB offset 0x0c0): a set bit means the group is unchanged since the last VMRUN. (AMD 24593 rev 3.42, 15.15.3 VMCB Clean Field) */
+/*
+ * VMCB clean bits (VMCB offset 0x0c0): a set bit means the group is unchanged
+ * since the last VMRUN. (AMD 24593 rev 3.42, 15.15.3 VMCB Clean Field)
+ */
 #define SVM_CLEAN_INTERCEPTS_SHIFT              0
 #define SVM_CLEAN_INTERCEPTS_MASK               0x1U
 #define SVM_CLEAN_IOPM_SHIFT                    1
@@ -912,40 +965,62 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_CLEAN_CET_MASK                      0x1000U
 #define SVM_CLEAN_RESERVED_MASK                 0xffffe000U
 
-/* AVIC APIC_BAR field (VMCB offset 0x098). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * AVIC APIC_BAR field (VMCB offset 0x098). (AMD 24593 rev 3.42, Appendix B,
+ * Table B-1)
+ */
 #define SVM_AVIC_APIC_BAR_ADDRESS_SHIFT         0
 #define SVM_AVIC_APIC_BAR_ADDRESS_MASK          0xfffffffffffffULL
 #define SVM_AVIC_APIC_BAR_RESERVED_MASK         0xfff0000000000000ULL
 
-/* AVIC APIC backing page pointer (VMCB offset 0x0e0). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * AVIC APIC backing page pointer (VMCB offset 0x0e0). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_AVIC_BACKING_PAGE_ADDRESS_SHIFT     12
 #define SVM_AVIC_BACKING_PAGE_ADDRESS_MASK      0xffffffffff000ULL
 #define SVM_AVIC_BACKING_PAGE_RESERVED_MASK     0xfff0000000000fffULL
 
-/* AVIC logical APIC ID table pointer (VMCB offset 0x0f0). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * AVIC logical APIC ID table pointer (VMCB offset 0x0f0). (AMD 24593 rev 3.42,
+ * Appendix B, Table B-1)
+ */
 #define SVM_AVIC_LOGICAL_TABLE_ADDRESS_SHIFT    12
 #define SVM_AVIC_LOGICAL_TABLE_ADDRESS_MASK     0xffffffffff000ULL
 #define SVM_AVIC_LOGICAL_TABLE_RESERVED_MASK    0xfff0000000000fffULL
 
-/* AVIC physical APIC ID table pointer (VMCB offset 0x0f8). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * AVIC physical APIC ID table pointer (VMCB offset 0x0f8). (AMD 24593 rev
+ * 3.42, Appendix B, Table B-1)
+ */
 #define SVM_AVIC_PHYSICAL_TABLE_MAX_INDEX_SHIFT 0
 #define SVM_AVIC_PHYSICAL_TABLE_MAX_INDEX_MASK  0xfffULL
 #define SVM_AVIC_PHYSICAL_TABLE_ADDRESS_SHIFT   12
 #define SVM_AVIC_PHYSICAL_TABLE_ADDRESS_MASK    0xffffffffff000ULL
 #define SVM_AVIC_PHYSICAL_TABLE_RESERVED_MASK   0xfff0000000000000ULL
 
-/* VMSA pointer (VMCB offset 0x108). (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * VMSA pointer (VMCB offset 0x108). (AMD 24593 rev 3.42, Appendix B, Table
+ * B-1)
+ */
 #define SVM_VMSA_PTR_ADDRESS_SHIFT              12
 #define SVM_VMSA_PTR_ADDRESS_MASK               0xffffffffff000ULL
 #define SVM_VMSA_PTR_RESERVED_MASK              0xfff0000000000fffULL
 
-/* ALLOWED_SEV_FEATURES (VMCB offset 0x138): which SEV_FEATURES bits a guest VMSA may set. (AMD 24593 rev 3.42, Appendix B, Table B-1) */
+/*
+ * ALLOWED_SEV_FEATURES (VMCB offset 0x138): which SEV_FEATURES bits a guest
+ * VMSA may set. (AMD 24593 rev 3.42, Appendix B, Table B-1)
+ */
 #define VMCB_ALLOWED_SEV_FEATURES_MASK_SHIFT    0
 #define VMCB_ALLOWED_SEV_FEATURES_MASK_MASK     0x7fffffffffffffffULL
 #define VMCB_ALLOWED_SEV_FEATURES_VALID_SHIFT   63
 #define VMCB_ALLOWED_SEV_FEATURES_VALID_MASK    0x8000000000000000ULL
 
-/* SEV_FEATURES: SEV-ES/SNP features of a guest (VMSA offset 0x3b0, VMCB GUEST_SEV_FEATURES); SEV_STATUS MSR bits 2 and up mirror it. (AMD 24593 rev 3.42, Appendix B, Table B-4, via openvmm:vm/x86/x86defs/src/snp.rs) */
+/*
+ * SEV_FEATURES: SEV-ES/SNP features of a guest (VMSA offset 0x3b0, VMCB
+ * GUEST_SEV_FEATURES); SEV_STATUS MSR bits 2 and up mirror it. (AMD 24593 rev
+ * 3.42, Appendix B, Table B-4, via openvmm:vm/x86/x86defs/src/snp.rs)
+ */
 #define SVM_SEV_FEAT_SNP_ACTIVE_SHIFT           0
 #define SVM_SEV_FEAT_SNP_ACTIVE_MASK            0x1ULL
 #define SVM_SEV_FEAT_VTOM_SHIFT                 1
@@ -982,7 +1057,10 @@ static inline const char *svm_exit_code_name(uint64_t val)
 #define SVM_SEV_FEAT_IBPB_ON_ENTRY_MASK         0x200000ULL
 #define SVM_SEV_FEAT_RESERVED_MASK              0xffffffffffde2000ULL
 
-/* A segment or descriptor-table register as the VMCB and VMSA store it.: 0x10 bytes (AMD 24593 rev 3.42, Appendix B, Table B-2). Linux: struct vmcb_seg. */
+/*
+ * A segment or descriptor-table register as the VMCB and VMSA store it.: 0x10
+ * bytes (AMD 24593 rev 3.42, Appendix B, Table B-2). Linux: struct vmcb_seg.
+ */
 struct vmcb_seg {
     uint16_t selector;                      /* 0x000 */
     uint16_t attrib;                        /* 0x002, SVM_SELECTOR_* */
@@ -990,7 +1068,11 @@ struct vmcb_seg {
     uint64_t base;                          /* 0x008 */
 };
 
-/* The first 1 KiB of the VMCB: intercepts, guest control state and #VMEXIT information.: 0x400 bytes (AMD 24593 rev 3.42, Appendix B, Table B-1). Linux: struct vmcb_control_area. */
+/*
+ * The first 1 KiB of the VMCB: intercepts, guest control state and #VMEXIT
+ * information.: 0x400 bytes (AMD 24593 rev 3.42, Appendix B, Table B-1).
+ * Linux: struct vmcb_control_area.
+ */
 struct vmcb_control_area {
     uint32_t intercept_cr;                  /* 0x000, SVM_CR_INTERCEPT_* */
     uint32_t intercept_dr;                  /* 0x004, SVM_DR_INTERCEPT_* */
@@ -1048,7 +1130,11 @@ struct vmcb_control_area {
     uint8_t host_usage[32];                 /* 0x3e0 */
 };
 
-/* The state save area of a non-SEV-ES VMCB, at VMCB offset 0x400 (offsets here are relative to it).: 0x7c8 bytes (AMD 24593 rev 3.42, Appendix B, Table B-2). Linux: struct vmcb_save_area. */
+/*
+ * The state save area of a non-SEV-ES VMCB, at VMCB offset 0x400 (offsets here
+ * are relative to it).: 0x7c8 bytes (AMD 24593 rev 3.42, Appendix B, Table
+ * B-2). Linux: struct vmcb_save_area.
+ */
 struct vmcb_save_area {
     struct vmcb_seg es;                     /* 0x000 */
     struct vmcb_seg cs;                     /* 0x010 */
@@ -1129,7 +1215,11 @@ struct vmcb_save_area {
     uint64_t ic_ibs_extd_ctl;               /* 0x7c0 */
 };
 
-/* The 4 KiB VMCB page: control area, state save area and the unused rest of the page.: 0x1000 bytes (AMD 24593 rev 3.42, Appendix B, Table B-1). Linux: struct vmcb. */
+/*
+ * The 4 KiB VMCB page: control area, state save area and the unused rest of
+ * the page.: 0x1000 bytes (AMD 24593 rev 3.42, Appendix B, Table B-1). Linux:
+ * struct vmcb.
+ */
 struct vmcb {
     struct vmcb_control_area control;       /* 0x000 */
     struct vmcb_save_area save;             /* 0x400 */

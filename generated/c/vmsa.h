@@ -25,7 +25,11 @@
 #define __packed __attribute__((__packed__))
 #endif
 
-/* VINTR_CTRL of the VMSA (offset 0x3b8): the guest-owned part of virtual interrupt control. (AMD 24593 rev 3.42, Appendix B, Table B-4, via coconut-svsm:cpuarch/src/vmsa.rs) */
+/*
+ * VINTR_CTRL of the VMSA (offset 0x3b8): the guest-owned part of virtual
+ * interrupt control. (AMD 24593 rev 3.42, Appendix B, Table B-4, via
+ * coconut-svsm:cpuarch/src/vmsa.rs)
+ */
 #define VMSA_VINTR_CTRL_V_TPR_SHIFT             0
 #define VMSA_VINTR_CTRL_V_TPR_MASK              0xffULL
 #define VMSA_VINTR_CTRL_V_IRQ_SHIFT             8
@@ -50,7 +54,11 @@
 #define VMSA_VINTR_CTRL_BUSY_MASK               0x8000000000000000ULL
 #define VMSA_VINTR_CTRL_RESERVED_MASK           0x7fffff00fbe0e000ULL
 
-/* The 4 KiB VMSA page holding the encrypted register state of an SEV-ES or SEV-SNP vCPU.: 0x1000 bytes (AMD 24593 rev 3.42, Appendix B, Table B-4). Linux: struct sev_es_save_area. */
+/*
+ * The 4 KiB VMSA page holding the encrypted register state of an SEV-ES or
+ * SEV-SNP vCPU.: 0x1000 bytes (AMD 24593 rev 3.42, Appendix B, Table B-4).
+ * Linux: struct sev_es_save_area.
+ */
 struct sev_es_save_area {
     struct vmcb_seg es;                     /* 0x000 */
     struct vmcb_seg cs;                     /* 0x010 */

@@ -42,13 +42,30 @@ function fieldComment(f: EField, model: EModel): string {
   return `/* ${notes.join(', ')} */`;
 }
 
+/** A C comment within 80 columns: one line when it fits, else a wrapped block. */
+export function cComment(text: string): string {
+  if (text.length + 6 <= 80) return `/* ${text} */`;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > 76) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return ['/*', ...lines.map((l) => ` * ${l}`), ' */'].join('\n');
+}
+
 function defineLine(name: string, value: string): string {
   return column(`#define ${name}`, value, 48);
 }
 
 function groupView(g: EGroup) {
   return {
-    comment: `${g.description} (${citation(g.spec)})`,
+    comment: cComment(`${g.description} (${citation(g.spec)})`),
     defines: g.values.map((v) => defineLine(v.cName, cLiteral(v.value))),
     nameFn: g.kind === 'enum' ? `${g.name}_name` : null,
     cases: g.values.map((v) => ({ cName: v.cName, name: v.name })),
@@ -64,7 +81,7 @@ function layoutView(l: ELayout) {
   }
   if (l.reservedMask !== 0n) defines.push(defineLine(`${l.cPrefix}RESERVED_MASK`, cLiteral(l.reservedMask, l.width)));
   if (l.mustBeOneMask !== 0n) defines.push(defineLine(`${l.cPrefix}MBO_MASK`, cLiteral(l.mustBeOneMask, l.width)));
-  return { comment: `${l.description} (${citation(l.spec)})`, defines };
+  return { comment: cComment(`${l.description} (${citation(l.spec)})`), defines };
 }
 
 function structView(s: EStruct, model: EModel) {
@@ -72,7 +89,7 @@ function structView(s: EStruct, model: EModel) {
   return {
     name: s.name,
     packed: s.packed,
-    comment: `${s.description}: ${hex(s.size)} bytes (${citation(s.spec)}).${linux}`,
+    comment: cComment(`${s.description}: ${hex(s.size)} bytes (${citation(s.spec)}).${linux}`),
     lines: s.fields.map((f) => column(fieldDecl(f), fieldComment(f, model))),
   };
 }
