@@ -136,7 +136,7 @@ export const cpuModule: ModuleInput = {
         { name: 'phys_addr_reduction', lsb: 6, msb: 11, description: 'Number of physical address bits lost when memory encryption is enabled.', linux: null },
         { name: 'num_vmpls', lsb: 12, msb: 15, description: 'Number of VMPLs supported.', spec: citeVia('apm2', `${FW_CPUID}; ${OPENVMM}`), linux: null },
         rsvBits(30, 16),
-        { name: 'coherency_sfw_no', lsb: 31, description: 'No software cache-coherency mitigation is needed for SEV-SNP.', spec: citeVia('apm2', OVMF_CPUID), linux: 'X86_FEATURE_COHERENCY_SFW_NO' },
+        { name: 'coherency_sfw_no', lsb: 31, description: 'No software cache-coherency mitigation is needed for SEV-SNP. (Linux keeps this feature in a synthetic word of its own, X86_FEATURE_COHERENCY_SFW_NO, not at its CPUID position.)', spec: citeVia('apm2', OVMF_CPUID), linux: null },
       ],
     },
     {

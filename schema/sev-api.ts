@@ -53,7 +53,8 @@ const rsvBits = (msb: number, lsb: number): BitField => ({
   description: 'Reserved, must be zero.',
 });
 
-const handle = (description = 'Handle of the guest the command operates on.'): Field => field('handle', 'u32', 0x0, description, 'handle');
+const handle = (description = 'Handle of the guest the command operates on.', linux: string | null = 'handle'): Field =>
+  field('handle', 'u32', 0x0, description, linux);
 
 /** The transport-style buffer shared by LAUNCH_SECRET and SEND/RECEIVE_UPDATE_DATA/VMSA (52 bytes). */
 const transportFields = (hdrWhat: string, guestWhat: string, transWhat: string, reservedNames: [string | null, string | null, string | null]): Field[] => [
@@ -698,7 +699,7 @@ export const sevApiModule: ModuleInput = {
       spec: cmdSpec('COPY', `${FW}; ${SEVTOOL}`),
       linux: null,
       fields: [
-        handle('Handle of the guest that owns the pages.'),
+        handle('Handle of the guest that owns the pages.', null),
         field('length', 'u32', 0x4, 'Number of bytes to copy.', null),
         field('src_paddr', 'u64', 0x8, 'System physical address of the source.', null),
         field('dst_paddr', 'u64', 0x10, 'System physical address of the destination.', null),
@@ -940,7 +941,7 @@ export const sevApiModule: ModuleInput = {
       spec: cmdSpec('SWAP_OUT', `${FW}; ${SEVTOOL}`),
       linux: null,
       fields: [
-        handle(),
+        handle(undefined, null),
         field('flags', 'u32', 0x4, 'Page size and type.', null, { layout: 'sev_swap_flags' }),
         field('src_paddr', 'u64', 0x8, 'System physical address of the guest page.', null),
         field('dst_paddr', 'u64', 0x10, 'System physical address that receives the encrypted page.', null),
@@ -955,7 +956,7 @@ export const sevApiModule: ModuleInput = {
       spec: cmdSpec('SWAP_IN', `${FW}; ${SEVTOOL}`),
       linux: null,
       fields: [
-        handle(),
+        handle(undefined, null),
         field('flags', 'u32', 0x4, 'Page size and type.', null, { layout: 'sev_swap_in_flags' }),
         field('src_paddr', 'u64', 0x8, 'System physical address of the swapped-out page.', null),
         field('dst_paddr', 'u64', 0x10, 'System physical address of the guest page to restore.', null),

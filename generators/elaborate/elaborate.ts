@@ -128,6 +128,9 @@ class Elaborator {
       if (!reserved && /^reserved/.test(f.name)) {
         this.issue(mod.name, item, 'reserved name', 'a field named reserved_* must be marked reserved: true', f.name, offset);
       }
+      if (f.linux != null && s.linux == null) {
+        this.issue(mod.name, item, 'linux reference', `the field names Linux member ${f.linux} but the struct names no Linux struct to find it in`, f.name, offset);
+      }
       if (f.layout !== undefined) this.checkFieldLayout(mod, item, f, t.type, offset);
       if (f.enum !== undefined && !this.groups.has(f.enum)) {
         this.issue(mod.name, item, 'unknown enum', `group ${f.enum} does not exist`, f.name, offset);

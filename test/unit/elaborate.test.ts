@@ -170,6 +170,10 @@ describe('lint rules', () => {
     expect(lintOf((m) => void (outer(m).fields[4]!.enum = 'nowhere'))).toContain('field code, offset 0x20: unknown enum');
   });
 
+  it('rejects a Linux member reference in a struct that names no Linux struct', () => {
+    expect(lintOf((m) => void (outer(m).fields[2]!.linux = 'rax'))).toContain('struct outer, field rax, offset 0x8: linux reference');
+  });
+
   it('rejects a layout whose width differs from its field', () => {
     expect(lintOf((m) => void (outer(m).fields[4]!.layout = 'mini_flags'))).toContain('layout width: layout mini_flags is 64 bits wide but the field is u32');
   });
