@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { projectModel } from '../../../generators/model.ts';
+import { libvirtToXl, xlToLibvirt } from '../../libvirt/map.ts';
+import { checkXlConfigText, rulesFor } from '../../xlcfg/check.ts';
+import { readUserFile } from './xlcfg.ts';
+
+export function libvirtCommand(program: Command): void {
+  const libvirt = program.command('libvirt').description("map libvirt's <launchSecurity> to and from the xl.cfg coco options");
+  libvirt
+    .command('to-xl')
+    .description('print the xl.cfg coco options for the <launchSecurity> of a libvirt domain XML; exit 1 if they break the coco rules')
+    .argument('<file>', 'a libvirt domain XML (or a bare <launchSecurity> element)')
+    .action((file: string) => {
+      const rules = rulesFor(projectModel());
+      const out = libvirtToXl(readUserFile(file, 'libvirt to-xl'), file, rules);
+      process.stdout.write(out.text);
+      const check = checkXlConfigText(out.text, `${file} (mapped)`, rules);
+      for (const e of check.errors) process.stderr.write(`xen-sev: warning: ${e.option}: ${e.message}\n`);
+      if (!check.ok) process.exitCode = 1;
+    });
+  libvirt
+    .command('from-xl')
+    .description('print the libvirt <launchSecurity> element for the coco options of an xl.cfg')
+    .argument('<file>', 'an xl.cfg domain configuration that passes `xen-sev xlcfg check`')
+    .action((file: string) => {
+      process.stdout.write(xlToLibvirt(readUserFile(file, 'libvirt from-xl'), file, rulesFor(projectModel())));
+    });
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { projectModel } from '../../../generators/model.ts';
+import { UserError } from '../../errors.ts';
+import { checkXlConfigText, rulesFor } from '../../xlcfg/check.ts';
+
+export function readUserFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new UserError(`${what}: cannot read ${file}: ${reason}`);
+  }
+}
+
+export function xlcfgCommand(program: Command): void {
+  const xlcfg = program.command('xlcfg').description('xl.cfg files and the coco (SEV, SEV-ES, SEV-SNP) options');
+  xlcfg
+    .command('check')
+    .description('check the coco options of an xl.cfg (with type and bios) against the rules libxl enforces; exit 1 on errors')
+    .argument('<file>', 'an xl.cfg domain configuration')
+    .option('--json', 'print {"ok", "errors": [{"option", "message"}]}')
+    .action((file: string, opts: { json?: boolean }) => {
+      const text = readUserFile(file, 'xlcfg check');
+      const result = checkXlConfigText(text, file, rulesFor(projectModel()));
+      if (opts.json) {
+        const out = { ok: result.ok, errors: result.errors.map((e) => ({ option: e.option, message: e.message })) };
+        console.log(JSON.stringify(out, null, 1));
+      } else if (result.ok) {
+        console.log(`${file}: ok`);
+      } else {
+        for (const e of result.errors) console.log(`${file}: ${e.option}: ${e.message}`);
+      }
+      if (!result.ok) process.exitCode = 1;
+    });
+}
