@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateAll } from '../../generators/generate.ts';
 import type { EModel } from '../../generators/elaborate/model.ts';
+import type { OutputFile } from '../../generators/emit/common.ts';
 import { writeOutputs } from '../../generators/write.ts';
 
 export const STRICT_FLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic'];
@@ -25,10 +26,16 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `xen-sev-${prefix}-`));
 }
 
-/** Writes a fresh generation of `model` into a temporary root and returns it. */
-export function generateInto(model: EModel): string {
+type Emitter = (model: EModel) => OutputFile[];
+
+/**
+ * Writes a fresh generation of `model` into a temporary root and returns it.
+ * A model other than the project's passes the emitters that apply to it.
+ */
+export function generateInto(model: EModel, emitters?: Emitter[]): string {
   const root = tempDir('gen');
-  writeOutputs(root, generateAll(model), ['generated']);
+  const files = emitters ? emitters.flatMap((e) => e(model)) : generateAll(model);
+  writeOutputs(root, files, ['generated']);
   return root;
 }
 

@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { elaborate } from '../../generators/elaborate/elaborate.ts';
+import { emitCHeaders } from '../../generators/emit/c-headers/emit.ts';
+import { emitLayoutProbe } from '../../generators/emit/c-probe/emit.ts';
 import { compile, compilers, generateInto } from '../helpers/cc.ts';
 import { expectedProbeLines, runProbe } from '../helpers/probe.ts';
 import { miniModule } from '../fixtures/mini-schema.ts';
 
 const model = elaborate([miniModule()]);
-const root = generateInto(model);
+// Only the schema-generic emitters apply to a test schema; the others need the project's modules.
+const root = generateInto(model, [emitCHeaders, emitLayoutProbe]);
 const header = readFileSync(join(root, 'generated/c/mini.h'), 'utf8');
 
 describe('C header emitter (mini schema)', async () => {
