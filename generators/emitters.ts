@@ -1,0 +1,13 @@
+// The emitters of the product: everything generated/ ships to users (headers,
+// codecs, JSON, libxl/xl pieces). Reports about the product (the coverage
+// page) and test artefacts (the layout probe) are added in generate.ts; the
+// coverage report reads this list to know what is "generated".
+import type { EModel } from './elaborate/model.ts';
+import type { OutputFile } from './emit/common.ts';
+import { emitCHeaders } from './emit/c-headers/emit.ts';
+import { emitJson } from './emit/json/emit.ts';
+import { emitLibxl } from './emit/libxl/emit.ts';
+
+export type Emitter = (model: EModel) => OutputFile[];
+
+export const PRODUCT_EMITTERS: readonly Emitter[] = [emitCHeaders, emitJson, emitLibxl];
