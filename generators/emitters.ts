@@ -5,9 +5,11 @@
 import type { EModel } from './elaborate/model.ts';
 import type { OutputFile } from './emit/common.ts';
 import { emitCHeaders } from './emit/c-headers/emit.ts';
+import { emitCCodec } from './emit/c-codec/emit.ts';
 import { emitJson } from './emit/json/emit.ts';
 import { emitLibxl } from './emit/libxl/emit.ts';
+import { emitTsCodec } from './emit/ts-codec/emit.ts';
 
 export type Emitter = (model: EModel) => OutputFile[];
 
-export const PRODUCT_EMITTERS: readonly Emitter[] = [emitCHeaders, emitJson, emitLibxl];
+export const PRODUCT_EMITTERS: readonly Emitter[] = [emitCHeaders, emitCCodec, emitJson, emitLibxl, emitTsCodec];

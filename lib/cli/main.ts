@@ -8,13 +8,15 @@ import { libvirtCommand } from './commands/libvirt.ts';
 import { coverageCommand } from './commands/coverage.ts';
 import { explainCommand } from './commands/explain.ts';
 import { hostCommand } from './commands/host.ts';
+import { ghcbCommand } from './commands/ghcb.ts';
+import { msrCommand } from './commands/msr.ts';
 
 const program = new Command('xen-sev')
   .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
   .showHelpAfterError()
   .exitOverride();
 
-for (const add of [generateCommand, layoutCommand, xlcfgCommand, libvirtCommand, coverageCommand, explainCommand, hostCommand]) add(program);
+for (const add of [generateCommand, layoutCommand, xlcfgCommand, libvirtCommand, coverageCommand, explainCommand, hostCommand, ghcbCommand, msrCommand]) add(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);

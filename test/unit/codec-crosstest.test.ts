@@ -1,0 +1,60 @@
+// Differential cross-test: the generated TypeScript codec against the
+// generated C codec (gcc), through the long-lived harness, on at least a
+// million cases: fast-check seeds expanded into random, structurally valid
+// and mutated pages, page views, MSR values, and malformed frames.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectModel } from '../../generators/model.ts';
+import { buildHarness } from '../harness/build.ts';
+import { crossCheck, describeMismatch } from '../harness/crosstest.ts';
+import { casesFromSeed, type PageStyle } from '../harness/ghcb-cases.ts';
+import { GhcbReference, ghcbHarnessModule, Kind, KIND_NAMES } from '../harness/ghcb-kinds.ts';
+import { HarnessProcess } from '../harness/process.ts';
+import { Rng } from '../harness/rng.ts';
+
+const MIN_CASES = 1_000_000;
+const SEEDS_PER_BATCH = 250;
+
+function exitCodes(): bigint[] {
+  const model = projectModel();
+  return ['svm_exit_code', 'vmgexit_exit_code'].flatMap((g) => model.groups.get(g)?.values.map((v) => v.value) ?? []);
+}
+
+describe('TypeScript codec vs C codec, differential', () => {
+  let proc: HarnessProcess;
+  const ref = new GhcbReference();
+
+  beforeAll(async () => {
+    proc = new HarnessProcess(await buildHarness([ghcbHarnessModule()]));
+  });
+  afterAll(async () => {
+    await proc?.close();
+  });
+
+  it(`agrees on at least ${MIN_CASES.toLocaleString('en')} cases`, async () => {
+    const codes = exitCodes();
+    expect(codes.length).toBeGreaterThan(50);
+    const byKind = new Map<number, number>();
+    let cases = 0;
+    const seedArb = fc.record({ seed: fc.integer(), style: fc.constantFrom<PageStyle>('random', 'valid', 'mutated') });
+    await fc.assert(
+      fc.asyncProperty(fc.array(seedArb, { minLength: SEEDS_PER_BATCH, maxLength: SEEDS_PER_BATCH }), async (seeds) => {
+        const requests = seeds.flatMap((s) => casesFromSeed(new Rng(s.seed), s.style, codes));
+        const mismatches = await crossCheck(proc, requests, ref.answer);
+        for (const r of requests) if (r.kind !== Kind.PAGE_LOAD) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+        cases += requests.filter((r) => r.kind !== Kind.PAGE_LOAD).length;
+        if (mismatches.length > 0) {
+          throw new Error(`${mismatches.length} mismatches; the first:\n${describeMismatch(mismatches[0]!, KIND_NAMES)}`);
+        }
+      }),
+      // Each run is one batch of ~4,400 cases; enough runs for the million. No shrinking: the report already holds the case.
+      { numRuns: Math.ceil(MIN_CASES / (SEEDS_PER_BATCH * 16)), endOnFailure: true },
+    );
+    expect(cases).toBeGreaterThanOrEqual(MIN_CASES);
+    // Every kind took part.
+    for (const k of [Kind.GHCB_DECODE, Kind.GHCB_ENCODE, Kind.GHCB_VIEW, Kind.GHCB_VIEW_SLOT, Kind.MSR_DECODE, Kind.MSR_ENCODE]) {
+      expect(byKind.get(k) ?? 0, KIND_NAMES[k]).toBeGreaterThan(1000);
+    }
+    // About 40 s alone on a busy 2-core machine; the margin is for a suite running beside it.
+  }, 300_000);
+});
