@@ -13,3 +13,15 @@ import { emitTsCodec } from './emit/ts-codec/emit.ts';
 export type Emitter = (model: EModel) => OutputFile[];
 
 export const PRODUCT_EMITTERS: readonly Emitter[] = [emitCHeaders, emitCCodec, emitJson, emitLibxl, emitTsCodec];
+
+const outputs = new WeakMap<EModel, readonly OutputFile[]>();
+
+/** What the product emitters make of `model`, computed once per model (generation and the coverage report both need it). */
+export function productFiles(model: EModel): readonly OutputFile[] {
+  let files = outputs.get(model);
+  if (!files) {
+    files = PRODUCT_EMITTERS.flatMap((emit) => emit(model));
+    outputs.set(model, files);
+  }
+  return files;
+}

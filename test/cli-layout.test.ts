@@ -50,5 +50,6 @@ describe('xen-sev layout', () => {
     const r = await run('generate', '--frobnicate');
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("unknown option '--frobnicate'");
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

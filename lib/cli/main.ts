@@ -13,8 +13,9 @@ import { msrCommand } from './commands/msr.ts';
 
 const program = new Command('xen-sev')
   .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
-  .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Usage errors are one line like every other error; --help has the rest.
+  .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
 
 for (const add of [generateCommand, layoutCommand, xlcfgCommand, libvirtCommand, coverageCommand, explainCommand, hostCommand, ghcbCommand, msrCommand]) add(program);
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EModel } from '../../generators/elaborate/model.ts';
 import { emitLayoutProbe } from '../../generators/emit/c-probe/emit.ts';
-import { PRODUCT_EMITTERS } from '../../generators/emitters.ts';
+import { productFiles } from '../../generators/emitters.ts';
 import { cocoConfig } from '../../schema/coco-config.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { CoverageInputs } from './report.ts';
@@ -32,7 +32,7 @@ function walk(root: string, dir: string, out: TextFile[]): void {
 }
 
 export function generatedFiles(model: EModel): TextFile[] {
-  return PRODUCT_EMITTERS.flatMap((e) => e(model))
+  return productFiles(model)
     .map((f) => ({ path: f.path, contents: f.contents }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
