@@ -6,13 +6,14 @@ import type { EModel } from './elaborate/model.ts';
 import type { OutputFile } from './emit/common.ts';
 import { emitCHeaders } from './emit/c-headers/emit.ts';
 import { emitCCodec } from './emit/c-codec/emit.ts';
+import { emitCVmgexit } from './emit/c-vmgexit/emit.ts';
 import { emitJson } from './emit/json/emit.ts';
 import { emitLibxl } from './emit/libxl/emit.ts';
 import { emitTsCodec } from './emit/ts-codec/emit.ts';
 
 export type Emitter = (model: EModel) => OutputFile[];
 
-export const PRODUCT_EMITTERS: readonly Emitter[] = [emitCHeaders, emitCCodec, emitJson, emitLibxl, emitTsCodec];
+export const PRODUCT_EMITTERS: readonly Emitter[] = [emitCHeaders, emitCCodec, emitCVmgexit, emitJson, emitLibxl, emitTsCodec];
 
 const outputs = new WeakMap<EModel, readonly OutputFile[]>();
 

@@ -29,7 +29,7 @@ describe('xen-sev generate --check', () => {
     const ghcb = join(dir, 'schema/ghcb.ts');
     const before = readFileSync(join(dir, 'generated/c/ghcb.h'), 'utf8');
     // Rename one GHCB field: the header and the JSON layout must drift.
-    writeFileSync(ghcb, readFileSync(ghcb, 'utf8').replace("name: 'sw_scratch'", "name: 'sw_scratch_x'"));
+    writeFileSync(ghcb, readFileSync(ghcb, 'utf8').replace("name: 'dr7'", "name: 'dr7_x'"));
     const r = await execa('node', [CLI(dir), 'generate', '--check'], { reject: false, all: true });
     expect(r.exitCode).toBe(1);
     expect(r.all).toContain('changed: generated/c/ghcb.h');

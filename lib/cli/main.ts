@@ -10,6 +10,7 @@ import { explainCommand } from './commands/explain.ts';
 import { hostCommand } from './commands/host.ts';
 import { ghcbCommand } from './commands/ghcb.ts';
 import { msrCommand } from './commands/msr.ts';
+import { naeCommand } from './commands/nae.ts';
 
 const program = new Command('xen-sev')
   .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
@@ -17,7 +18,7 @@ const program = new Command('xen-sev')
   // Usage errors are one line like every other error; --help has the rest.
   .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
 
-for (const add of [generateCommand, layoutCommand, xlcfgCommand, libvirtCommand, coverageCommand, explainCommand, hostCommand, ghcbCommand, msrCommand]) add(program);
+for (const add of [generateCommand, layoutCommand, xlcfgCommand, libvirtCommand, coverageCommand, explainCommand, hostCommand, ghcbCommand, msrCommand, naeCommand]) add(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);

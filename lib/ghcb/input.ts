@@ -119,9 +119,17 @@ export function parsePage(data: Uint8Array, format: PageFormat | 'auto', source:
 }
 
 /** Reads FILE, or stdin for "-". */
-export function readInput(file: string): Uint8Array {
+/**
+ * Reads a file, or all of stdin for "-". Stdin is read as a stream: a pipe
+ * from another node process is non-blocking, and a synchronous read of it
+ * fails with EAGAIN.
+ */
+export async function readInput(file: string): Promise<Uint8Array> {
   try {
-    return readFileSync(file === '-' ? 0 : file);
+    if (file !== '-') return readFileSync(file);
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);

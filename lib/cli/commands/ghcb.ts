@@ -37,9 +37,9 @@ export function ghcbCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'input format instead of autodetection').choices([...PAGE_FORMATS]))
     .option('--json', 'print the decoded page as JSON')
     .option('--all', 'list every field, also those that are zero and not valid')
-    .action((file: string, opts: { format?: PageFormat; json?: boolean; all?: boolean }) => {
+    .action(async (file: string, opts: { format?: PageFormat; json?: boolean; all?: boolean }) => {
       const source = file === '-' ? 'stdin' : file;
-      const { bytes } = parsePage(readInput(file), opts.format ?? 'auto', source);
+      const { bytes } = parsePage(await readInput(file), opts.format ?? 'auto', source);
       const model = projectModel();
       console.log(opts.json ? JSON.stringify(pageJson(model, bytes)) : pageTable(model, bytes, opts.all === true));
     });
@@ -53,7 +53,7 @@ export function ghcbCommand(program: Command): void {
     .option('--protocol-version <n>', 'protocol_version (default 2)')
     .option('--usage <n>', 'ghcb_usage (default 0)');
   for (const f of FLAG_FIELDS) encode.option(`--${flagOf(f.name)} <value>`, `${f.name} at 0x${f.offset.toString(16)}${f.validBit !== null ? ', marked valid' : ''}`);
-  encode.action((json: string | undefined, opts: Record<string, string | undefined>) => {
+  encode.action(async (json: string | undefined, opts: Record<string, string | undefined>) => {
     const model = projectModel();
     const fields: Record<string, string> = {};
     for (const f of FLAG_FIELDS) {
@@ -65,7 +65,7 @@ export function ghcbCommand(program: Command): void {
       const where = json === '-' ? 'stdin' : json;
       let doc: unknown;
       try {
-        doc = JSON.parse(Buffer.from(readInput(json)).toString('utf8'));
+        doc = JSON.parse(Buffer.from(await readInput(json)).toString('utf8'));
       } catch (e) {
         if (e instanceof UserError) throw e;
         throw new UserError(`${where}: not JSON: ${(e as Error).message}`);
