@@ -10,6 +10,7 @@ import { explainCommand } from './commands/explain.ts';
 import { hostCommand } from './commands/host.ts';
 import { ghcbCommand } from './commands/ghcb.ts';
 import { msrCommand } from './commands/msr.ts';
+import { patchesCommand } from './commands/patches.ts';
 import { naeCommand } from './commands/nae.ts';
 
 const program = new Command('xen-sev')
@@ -18,7 +19,7 @@ const program = new Command('xen-sev')
   // Usage errors are one line like every other error; --help has the rest.
   .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
 
-for (const add of [generateCommand, layoutCommand, xlcfgCommand, libvirtCommand, coverageCommand, explainCommand, hostCommand, ghcbCommand, msrCommand, naeCommand]) add(program);
+for (const add of [generateCommand, layoutCommand, xlcfgCommand, coverageCommand, explainCommand, hostCommand, libvirtCommand, ghcbCommand, msrCommand, patchesCommand, naeCommand]) add(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);

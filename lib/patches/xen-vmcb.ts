@@ -1,0 +1,164 @@
+// Edits of Xen's own VMCB definitions (struct vmcb_struct, enum
+// VMEXIT_EXITCODE, build_assertions(), the per-exit perf counters), rendered
+// from the elaborated model so that every name, offset and value comes from
+// the schema, in the style of the surrounding Xen code.
+import type { EField, EModel, EStruct, EValue } from '../../generators/elaborate/model.ts';
+import { UserError } from '../errors.ts';
+
+function struct(model: EModel, name: string): EStruct {
+  const s = model.structs.get(name);
+  if (!s) throw new Error(`schema has no struct ${name}`);
+  return s;
+}
+
+function xenHex(n: number): string {
+  return `0x${n.toString(16).toUpperCase()}`;
+}
+
+function cType(f: EField): { type: string; count: number | null } {
+  const t = f.type;
+  if (t.kind === 'int') return { type: `uint${t.bits}_t`, count: null };
+  if (t.kind === 'array' && t.elem.kind === 'int') return { type: `uint${t.elem.bits}_t`, count: t.count };
+  throw new Error(`field ${f.name}: struct-typed fields are not rendered into vmcb_struct`);
+}
+
+/** `    uint64_t name;` padded so that the comment starts in column 32, as in vmcb_struct. */
+function memberLine(type: string, name: string, offset: number, note?: string): string {
+  const decl = `    ${type} ${name};`;
+  const comment = `/* offset ${xenHex(offset)}${note ? ` - ${note}` : ''} */`;
+  return decl.length < 32 ? decl.padEnd(32) + comment : `${decl} ${comment}`;
+}
+
+/** Reserved bytes as the widest unsigned array their offset and size allow. */
+function reservedLine(offset: number, size: number, note?: string): string {
+  const w = [8, 4, 2, 1].find((b) => offset % b === 0 && size % b === 0)!;
+  const count = size / w;
+  const name = `res_${offset.toString(16).padStart(3, '0')}${count > 1 ? `[${count}]` : ''}`;
+  return memberLine(`uint${w * 8}_t`, name, offset, note);
+}
+
+export interface WindowOptions {
+  /** VMCB control-area byte range [start, end) to render. */
+  start: number;
+  end: number;
+  /** Named fields beyond `namedEnd` are left as padding. */
+  namedEnd: number;
+  /** Xen's names for fields it already has under another name than the spec's. */
+  rename?: Record<string, string>;
+  /** A note for the comment of the last padding line. */
+  padNote?: string;
+}
+
+export interface RenderedWindow {
+  lines: string[];
+  /** Newly named fields, with offsets, for build_assertions(). */
+  named: { name: string; offset: number }[];
+}
+
+/** Lines of struct vmcb_struct for a byte range of the control area. */
+export function renderControlWindow(model: EModel, o: WindowOptions): RenderedWindow {
+  const ctl = struct(model, 'vmcb_control_area');
+  const inRange = ctl.fields.filter((f) => f.offset >= o.start && f.offset < o.end);
+  if (inRange.length === 0 || inRange[0]!.offset !== o.start) {
+    throw new Error(`vmcb_control_area: no field starts at ${xenHex(o.start)}`);
+  }
+  const lines: string[] = [];
+  const named: RenderedWindow['named'] = [];
+  let padFrom: number | null = null;
+  const flushPad = (to: number, note?: string): void => {
+    if (padFrom !== null && to > padFrom) lines.push(reservedLine(padFrom, to - padFrom, note));
+    padFrom = null;
+  };
+  for (const f of inRange) {
+    if (f.reserved || f.offset >= o.namedEnd) {
+      padFrom ??= f.offset;
+      continue;
+    }
+    flushPad(f.offset);
+    const name = o.rename?.[f.name] ?? f.name;
+    const { type, count } = cType(f);
+    lines.push(memberLine(type, count === null ? name : `${name}[${count}]`, f.offset));
+    named.push({ name, offset: f.offset });
+  }
+  const last = inRange[inRange.length - 1]!;
+  if (last.offset + last.size !== o.end) throw new Error(`vmcb_control_area: ${xenHex(o.end)} is not a field boundary`);
+  flushPad(o.end, o.padNote);
+  return { lines, named };
+}
+
+/**
+ * BUILD_BUG_ON() lines in the format of vmcb.c's build_assertions(); `width`
+ * is the column span of "member)" plus padding before "!=" in the existing lines.
+ */
+export function assertionLines(named: { name: string; offset: number }[], width: number): string[] {
+  return named.map(({ name, offset }) => {
+    const member = `${name})`;
+    const padded = member.length < width ? member.padEnd(width) : `${member} `;
+    return `    BUILD_BUG_ON(offsetof(typeof(vmcb), ${padded}!= 0x${offset.toString(16).padStart(3, '0')});`;
+  });
+}
+
+export interface ExitCode {
+  xenName: string;
+  value: number;
+}
+
+const ENUM_ENTRY = /^\s*(VMEXIT_[A-Z0-9_]+)\s*=\s*(-?\d+)\s*,/;
+
+/** Exit codes of the model that enum VMEXIT_EXITCODE has no entry for (by value). */
+export function missingExitCodes(model: EModel, xenEnum: string): ExitCode[] {
+  const group = model.groups.get('svm_exit_code');
+  if (!group) throw new Error('schema has no svm_exit_code group');
+  const have = new Set(
+    xenEnum
+      .split('\n')
+      .map((l) => ENUM_ENTRY.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[2])),
+  );
+  return group.values
+    .filter((v) => v.value < 0x1000n && !have.has(Number(v.value)) && !/_EXCP_\d+$/.test(v.cName))
+    .map((v: EValue) => ({ xenName: xenExitName(v.cName), value: Number(v.value) }));
+}
+
+function xenExitName(cName: string): string {
+  const stem = cName.replace(/^SVM_EXIT_/, '');
+  return `VMEXIT_${stem.replace(/^EXCP_/, 'EXCEPTION_')}`;
+}
+
+/**
+ * Inserts entries into the text of enum VMEXIT_EXITCODE, each after the entry
+ * with the largest smaller value, in the column layout of that entry.
+ */
+export function insertExitCodes(enumText: string, codes: ExitCode[], file: string): string {
+  const lines = enumText.split('\n');
+  const original = new Set(lines);
+  for (const code of [...codes].sort((a, b) => a.value - b.value)) {
+    let at = -1;
+    let best = -Infinity;
+    let column = -1;
+    lines.forEach((l, i) => {
+      const m = ENUM_ENTRY.exec(l);
+      if (m && Number(m[2]) < code.value && Number(m[2]) >= best) {
+        best = Number(m[2]);
+        at = i;
+        // Align with the nearest entry Xen wrote, not with one inserted here.
+        if (original.has(l)) column = l.indexOf('=');
+      }
+    });
+    if (at < 0) throw new UserError(`${file}: no VMEXIT_ entry below ${xenHex(code.value)} to insert ${code.xenName} after`);
+    const eq = column;
+    const head = `    ${code.xenName}`;
+    const name = head.length < eq ? head.padEnd(eq) : `${head} `;
+    lines.splice(at + 1, 0, `${name}= ${String(code.value).padStart(3)}, /* 0x${code.value.toString(16)} */`);
+  }
+  return lines.join('\n');
+}
+
+/** The text of enum VMEXIT_EXITCODE inside a header. */
+export function enumBlock(header: string, file: string): { start: number; end: number } {
+  const start = header.indexOf('enum VMEXIT_EXITCODE\n{');
+  if (start < 0) throw new UserError(`${file}: no enum VMEXIT_EXITCODE`);
+  const end = header.indexOf('\n};', start);
+  return { start, end };
+}
