@@ -27,11 +27,17 @@ function column(left: string, right: string, at = 40): string {
   return `${left.padEnd(at - 1)} ${right}`;
 }
 
-function fieldDecl(f: EField): string {
+/** A field's C declaration in two parts: the type, and the declarator (name plus any array bound). */
+export function cDeclaration(f: EField): { type: string; declarator: string } {
   const t = f.type;
   const elem = t.kind === 'array' ? t.elem : t;
-  const base = elem.kind === 'int' ? C_INT[elem.bits] : `struct ${elem.name}`;
-  return t.kind === 'array' ? `${base} ${f.name}[${t.count}];` : `${base} ${f.name};`;
+  const type = elem.kind === 'int' ? C_INT[elem.bits] : `struct ${elem.name}`;
+  return { type, declarator: t.kind === 'array' ? `${f.name}[${t.count}]` : f.name };
+}
+
+function fieldDecl(f: EField): string {
+  const d = cDeclaration(f);
+  return `${d.type} ${d.declarator};`;
 }
 
 function fieldComment(f: EField, model: EModel): string {

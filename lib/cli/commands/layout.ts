@@ -1,25 +1,19 @@
 import type { Command } from 'commander';
 import { projectModel } from '../../../generators/model.ts';
 import type { EModel, EStruct } from '../../../generators/elaborate/model.ts';
+import { cDeclaration } from '../../../generators/emit/c-headers/emit.ts';
 import { citation, hex } from '../../../generators/emit/common.ts';
 import { UserError } from '../../errors.ts';
-
-const C_TYPE: Record<string, string> = { u8: 'uint8_t', u16: 'uint16_t', u32: 'uint32_t', u64: 'uint64_t' };
-
-function declOf(typeText: string, name: string): { type: string; name: string } {
-  const m = /^(u8|u16|u32|u64|struct [a-z0-9_]+)(\[\d+\])?$/.exec(typeText)!;
-  return { type: C_TYPE[m[1]!] ?? m[1]!, name: `${name}${m[2] ?? ''}` };
-}
 
 /** A pahole-like listing: declaration, offset, size, and where the spec says so. */
 export function formatLayout(s: EStruct): string {
   const rows = s.fields.map((f) => {
-    const d = declOf(f.typeText, f.name);
+    const d = cDeclaration(f);
     const notes: string[] = [];
     if (f.validBit !== null) notes.push(`valid bit ${f.validBit}`);
     if (citation(f.spec) !== citation(s.spec)) notes.push(citation(f.spec));
     if (f.linux !== null && f.linux !== f.name) notes.push(`linux: ${f.linux}`);
-    return { decl: `${d.type.padEnd(16)} ${d.name};`, off: hex(f.offset, 3), size: String(f.size), notes: notes.join('; ') };
+    return { decl: `${d.type.padEnd(16)} ${d.declarator};`, off: hex(f.offset, 3), size: String(f.size), notes: notes.join('; ') };
   });
   const width = Math.max(32, ...rows.map((r) => r.decl.length));
   const lines = [`struct ${s.name} {`.padEnd(width + 5) + `/* ${citation(s.spec)} */`];
