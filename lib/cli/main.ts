@@ -26,6 +26,12 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+// A reader that stops early (`xen-sev ... | head`) is not an error: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -18,6 +18,19 @@ function pageFile(name: string, fill: (p: Uint8Array) => void): string {
   return f;
 }
 
+describe('a reader that stops early', () => {
+  // 400 kB of JSON is far more than a pipe holds, so the write after `head`
+  // exits does fail with EPIPE.
+  it('ends the command quietly with exit 0', async () => {
+    const r = await execa('bash', ['-c', 'set -o pipefail; node bin/xen-sev coverage --format json | head -c 10 > /dev/null'], {
+      reject: false,
+      cwd: REPO_ROOT,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+});
+
 describe('xen-sev nae list', () => {
   it('prints NAE and AE events, and JSON with the issue shape', async () => {
     const text = await run('nae', 'list');
