@@ -54,6 +54,7 @@ export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
     const records: CommitRecord[] = [];
     for (const patch of series) {
       const before = ctx.placed.length;
+      const handBefore = ctx.handEdited.length;
       patch.apply(ctx);
       await git(dir, ['add', '-A', '-f']);
       const diff = await git(dir, ['diff', '--cached', '--no-color']);
@@ -66,7 +67,7 @@ export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
       records.push({
         subject: patch.subject,
         placed,
-        handWritten: touched.filter((t) => !placed.some((p) => p.to === t)),
+        handWritten: touched.filter((t) => !placed.some((p) => p.to === t) || ctx.handEdited.slice(handBefore).includes(t)),
       });
     }
 

@@ -30,6 +30,7 @@ export function createContext(tree: string, target: Target, model: EModel): Patc
       return readFileSync(generatedPath(p), 'utf8');
     },
     placed: [],
+    handEdited: [],
     exists: (p) => existsSync(inTree(p)),
     path: inTree,
     read,

@@ -17,6 +17,8 @@ export interface PatchContext {
   edit: (path: string, change: (text: string, path: string) => string) => void;
   /** Generated files copied into the tree so far, for the cover letter. */
   placed: { from: string; to: string }[];
+  /** Files a patch also edits by hand where it places generated text, for the cover letter. */
+  handEdited: string[];
 }
 
 export interface PatchDef {

@@ -5,6 +5,7 @@ import { ghcbPatch } from './01-ghcb.ts';
 import { vmcbVmsaPatch } from './02-vmcb-vmsa.ts';
 import { sevApiPatch } from './03-sev-api.ts';
 import { vmgexitPatch } from './04-vmgexit.ts';
-import { libxlPatch, xlPatch } from './05-libxl.ts';
+import { domctlPatch } from './05-domctl.ts';
+import { libxlPatch, xlPatch } from './06-libxl.ts';
 
-export const SERIES: readonly PatchDef[] = [ghcbPatch, vmcbVmsaPatch, sevApiPatch, vmgexitPatch, libxlPatch, xlPatch];
+export const SERIES: readonly PatchDef[] = [ghcbPatch, vmcbVmsaPatch, sevApiPatch, vmgexitPatch, domctlPatch, libxlPatch, xlPatch];
