@@ -6,7 +6,9 @@ import { join, relative } from 'node:path';
 import type { EModel } from '../../generators/elaborate/model.ts';
 import { emitLayoutProbe } from '../../generators/emit/c-probe/emit.ts';
 import { productFiles } from '../../generators/emitters.ts';
+import { hex } from '../../generators/emit/common.ts';
 import { cocoConfig } from '../../schema/coco-config.ts';
+import { naeTables } from '../nae/table.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { CoverageInputs } from './report.ts';
 import type { TestInputs } from './tests.ts';
@@ -58,5 +60,6 @@ export function coverageInputs(model: EModel, xen: XenTree | null, root = REPO_R
     generated: generatedFiles(model),
     tests: testInputs(model, root),
     xen,
+    exitClasses: new Map(naeTables(model).all.map((c) => [hex(c.exitCode), c.kind])),
   };
 }

@@ -54,6 +54,7 @@ function blank(kind: ItemKind, id: string, name: string, spec: SpecRef, value: s
     linux,
     xen: null,
     xenMatch: null,
+    sevEs: null,
   };
 }
 

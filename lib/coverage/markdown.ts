@@ -60,6 +60,15 @@ export function renderMarkdown(report: CoverageReport, banner: readonly string[]
   lines.push(...table('Spec document', s.bySpec, withXen, (r) => (REV[r.key] ? `AMD ${r.key} rev ${REV[r.key]}` : r.key)));
   lines.push('');
   lines.push(...table('Kind', s.byKind, withXen, (r) => r.title));
+  const exits = report.items.filter((i) => i.sevEs !== null);
+  if (exits.length > 0) {
+    const n = (k: string) => exits.filter((i) => i.sevEs === k).length;
+    lines.push(
+      '',
+      `SVM exit codes from an SEV-ES/SEV-SNP guest (schema/nae.ts): ${n('nae')} are NAE events the guest requests by VMGEXIT, ` +
+        `${n('ae')} are automatic exits, ${n('none')} are neither (no GHCB event: the hypervisor must not intercept them for such a guest, or they are not exits).`,
+    );
+  }
   for (const o of s.omitted) lines.push('', `Not covered: ${KIND_TITLES[o.kind]} (${o.why}).`);
   const g = gaps(report);
   lines.push('', '## Notable gaps', '');

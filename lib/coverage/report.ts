@@ -6,7 +6,7 @@ import { DOCS } from '../../schema/spec.ts';
 import { collectItems, type XlOptionSource } from './items.ts';
 import { markTests, type TestInputs } from './tests.ts';
 import { TokenIndex, fieldFiles, type TextFile } from './token-index.ts';
-import { ITEM_KINDS, KIND_TITLES, type CountRow, type CoverageItem, type CoverageReport, type ItemKind } from './types.ts';
+import { ITEM_KINDS, KIND_TITLES, type CountRow, type CoverageItem, type CoverageReport, type ItemKind, type SevEsExit } from './types.ts';
 import { markXen, type XenTree } from './xen.ts';
 
 export interface CoverageInputs {
@@ -18,6 +18,8 @@ export interface CoverageInputs {
   generated: TextFile[];
   tests: TestInputs;
   xen: XenTree | null;
+  /** The SEV-ES class of each exit code by value (hex, as items carry it), from lib/nae's tables; absent: left null. */
+  exitClasses?: ReadonlyMap<string, SevEsExit>;
 }
 
 const SPEC_TITLES: Record<string, string> = {
@@ -62,6 +64,9 @@ export function buildReport(inputs: CoverageInputs): CoverageReport {
   markGenerated(items, inputs.generated);
   markTests(items, inputs.model, inputs.tests);
   markXen(items, inputs.xen);
+  if (inputs.exitClasses) {
+    for (const i of items) if (i.kind === 'exit_code' && i.value !== null) i.sevEs = inputs.exitClasses.get(i.value) ?? null;
+  }
   const kindOrder = new Map(ITEM_KINDS.map((k, i) => [k, i]));
   items.sort((a, b) => kindOrder.get(a.kind)! - kindOrder.get(b.kind)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 

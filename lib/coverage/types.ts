@@ -23,7 +23,7 @@ export const KIND_TITLES: Record<ItemKind, string> = {
   status_code: 'Firmware status code',
   policy_bit: 'Guest policy bit',
   nae_event: 'NAE event (VMGEXIT exit code)',
-  exit_code: 'SVM exit code (AE and NAE)',
+  exit_code: 'SVM exit code',
   ghcb_msr_code: 'GHCB MSR protocol code',
   ghcb_field: 'GHCB field',
   vmcb_field: 'VMCB field',
@@ -70,7 +70,16 @@ export interface CoverageItem {
   /** Whether the Xen tree given with --xen references it; null without --xen. */
   xen: boolean | null;
   xenMatch: XenMatch[] | null;
+  /**
+   * Exit codes only: how the exit reaches the hypervisor from an SEV-ES or
+   * SEV-SNP guest (schema/nae.ts): 'nae' the guest's #VC handler asks for it
+   * by VMGEXIT, 'ae' an automatic exit, 'none' neither. null for other kinds
+   * and when the report was built without the exit tables.
+   */
+  sevEs: SevEsExit | null;
 }
+
+export type SevEsExit = 'nae' | 'ae' | 'none';
 
 export interface CountRow {
   key: string;

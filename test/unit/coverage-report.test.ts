@@ -28,6 +28,20 @@ const byId = (r: CoverageReport, id: string): CoverageItem => {
 const noTests = { testFiles: [], layoutProbe: null, linuxCrosscheck: false, ghcbCrosstest: null };
 
 describe('coverage items', () => {
+  it('classifies SVM exit codes as the GHCB spec does for an SEV-ES guest', () => {
+    // 56421 rev 2.03, Table 6 (List of Supported Non-Automatic Events), the
+    // rows with an SVM exit code: DR7 read and write, RDTSC, RDPMC, CPUID,
+    // INVD, IOIO, MSR, VMMCALL, RDTSCP, WBINVD, MONITOR, MWAIT. APM vol. 2,
+    // 15.35.4 (Automatic Exits): INTR (0x60), NMI (0x61) and NPF (0x400).
+    const nae = [0x27, 0x37, 0x6e, 0x6f, 0x72, 0x76, 0x7b, 0x7c, 0x81, 0x87, 0x89, 0x8a, 0x8b].map((v) => `0x${v.toString(16)}`);
+    const exits = report.items.filter((i) => i.kind === 'exit_code');
+    expect(exits.filter((i) => i.sevEs === 'nae').map((i) => i.value).sort()).toEqual([...nae].sort());
+    for (const v of ['0x60', '0x61', '0x400']) expect(exits.find((i) => i.value === v)?.sevEs, v).toBe('ae');
+    expect(exits.every((i) => i.sevEs !== null)).toBe(true);
+    expect(report.items.filter((i) => i.kind !== 'exit_code').every((i) => i.sevEs === null)).toBe(true);
+    expect(renderMarkdown(report)).toContain(`${nae.length} are NAE events the guest requests by VMGEXIT`);
+  });
+
   it('has one row per status code, with the value the SEV API and SNP ABI give', () => {
     // SEV API (55766) status codes: 0x01 INVALID_PLATFORM_STATE, 0x13 HWERROR_PLATFORM; SNP ABI (56860) 0x03 INVALID_CONFIG.
     expect(byId(report, 'status_code:sev_status.INVALID_PLATFORM_STATE')).toMatchObject({ value: '0x1', spec: '55766', kind: 'status_code' });
