@@ -41,6 +41,361 @@ static int coco_base64_len(const char *s, size_t *len_r)
 }
 
 /*
+ * The coco rules of xl.cfg(5) as tables: what each kind asks of the guest
+ * policy, which guests cannot be encrypted, and which options each kind
+ * takes. The policy layouts come from AMD 55766 (SEV) and 56860 (SEV-SNP).
+ */
+#define COCO_KIND(type) (1u << (type))
+#define COCO_KIND_SEV     COCO_KIND(LIBXL_COCO_TYPE_SEV)
+#define COCO_KIND_SEV_ES  COCO_KIND(LIBXL_COCO_TYPE_SEV_ES)
+#define COCO_KIND_SEV_SNP COCO_KIND(LIBXL_COCO_TYPE_SEV_SNP)
+
+static const struct coco_kind {
+    const char *name;           /* as xl.cfg(5) spells it */
+    const char *policy_name;
+    unsigned int policy_width;  /* of the firmware's policy word */
+    uint64_t default_policy;
+    uint64_t reserved;          /* policy bits that must be zero */
+    uint64_t must_be_one;       /* policy bits that must be one */
+    const char *hint;           /* why the kind's own policy bits matter */
+} coco_kinds[] = {
+    [LIBXL_COCO_TYPE_NONE] = {
+        .name = "none",
+    },
+    [LIBXL_COCO_TYPE_SEV] = {
+        .name = "sev",
+        .policy_name = "SEV guest policy",
+        .policy_width = 32,
+        .default_policy = UINT64_C(0x1),
+        .reserved = UINT64_C(0xffc0),
+        .hint = "; use coco=\"sev-es\" for an SEV-ES guest",
+    },
+    [LIBXL_COCO_TYPE_SEV_ES] = {
+        .name = "sev-es",
+        .policy_name = "SEV guest policy",
+        .policy_width = 32,
+        .default_policy = UINT64_C(0x5),
+        .reserved = UINT64_C(0xffc0),
+        .hint = ": it is what makes the firmware launch an SEV-ES guest",
+    },
+    [LIBXL_COCO_TYPE_SEV_SNP] = {
+        .name = "sev-snp",
+        .policy_name = "SNP guest policy",
+        .policy_width = 64,
+        .default_policy = UINT64_C(0x30000),
+        .reserved = UINT64_C(0xfffffffffc000000),
+        .must_be_one = UINT64_C(0x20000),
+        .hint = "",
+    },
+};
+
+/* Policy bits that tell the firmware which kind of guest it launches. */
+static const struct coco_policy_bit {
+    libxl_coco_type kind;
+    uint64_t mask;
+    const char *name;
+    unsigned int lsb;
+    bool set;                   /* the kind needs it set, rather than clear */
+} coco_policy_bits[] = {
+    { LIBXL_COCO_TYPE_SEV, UINT64_C(0x4), "ES", 2, false },
+    { LIBXL_COCO_TYPE_SEV_ES, UINT64_C(0x4), "ES", 2, true },
+};
+
+static const struct {
+    libxl_domain_type type;
+    const char *name;
+    const char *why;
+} coco_bad_types[] = {
+    { LIBXL_DOMAIN_TYPE_PV, "pv", "a PV guest's page tables are written by Xen, which cannot read encrypted memory" },
+    { LIBXL_DOMAIN_TYPE_PVH, "pvh", "encrypted launch is only implemented for HVM guests booted by OVMF" },
+};
+
+static const struct {
+    libxl_bios_type bios;
+    const char *name;
+    const char *why;
+} coco_bad_bios[] = {
+    { LIBXL_BIOS_TYPE_SEABIOS, "seabios", "SeaBIOS starts in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory" },
+    { LIBXL_BIOS_TYPE_ROMBIOS, "rombios", "ROMBIOS runs in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory" },
+};
+
+/* The options besides coco_policy, in xl.cfg(5) order. */
+enum {
+    COCO_OPT_CBITPOS,
+    COCO_OPT_REDUCED_PHYS_BITS,
+    COCO_OPT_KERNEL_HASHES,
+    COCO_OPT_DH_CERT,
+    COCO_OPT_SESSION,
+    COCO_OPT_ID_BLOCK,
+    COCO_OPT_ID_AUTH,
+    COCO_OPT_HOST_DATA,
+    COCO_OPT_GUEST_VISIBLE_WORKAROUNDS,
+    COCO_OPT_AUTHOR_KEY,
+    COCO_OPT_VCEK,
+};
+
+static const struct coco_option {
+    const char *key;
+    enum { COCO_INTEGER, COCO_BOOLEAN, COCO_BASE64 } type;
+    size_t offset;              /* in libxl_coco_info */
+    unsigned int kinds;         /* the kinds that take it */
+    const char *kinds_text;     /* the same, as messages list them */
+    int min, max;               /* COCO_INTEGER */
+    bool default_value;         /* COCO_BOOLEAN */
+    size_t size;                /* COCO_BASE64: the decoded size */
+    const char *what;           /* COCO_BASE64 */
+} coco_options[] = {
+    [COCO_OPT_CBITPOS] = {
+        .key = "coco_cbitpos",
+        .type = COCO_INTEGER,
+        .offset = offsetof(libxl_coco_info, cbitpos),
+        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES | COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev\", \"sev-es\" or \"sev-snp\"",
+        .min = 1,
+        .max = 63,
+    },
+    [COCO_OPT_REDUCED_PHYS_BITS] = {
+        .key = "coco_reduced_phys_bits",
+        .type = COCO_INTEGER,
+        .offset = offsetof(libxl_coco_info, reduced_phys_bits),
+        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES | COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev\", \"sev-es\" or \"sev-snp\"",
+        .min = 1,
+        .max = 63,
+    },
+    [COCO_OPT_KERNEL_HASHES] = {
+        .key = "coco_kernel_hashes",
+        .type = COCO_BOOLEAN,
+        .offset = offsetof(libxl_coco_info, kernel_hashes),
+        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES | COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev\", \"sev-es\" or \"sev-snp\"",
+        .default_value = false,
+    },
+    [COCO_OPT_DH_CERT] = {
+        .key = "coco_dh_cert",
+        .type = COCO_BASE64,
+        .offset = offsetof(libxl_coco_info, dh_cert),
+        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES,
+        .kinds_text = "\"sev\" or \"sev-es\"",
+        .size = 2084,
+        .what = "the guest owner's Diffie-Hellman certificate",
+    },
+    [COCO_OPT_SESSION] = {
+        .key = "coco_session",
+        .type = COCO_BASE64,
+        .offset = offsetof(libxl_coco_info, session),
+        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES,
+        .kinds_text = "\"sev\" or \"sev-es\"",
+        .size = 128,
+        .what = "the launch session blob",
+    },
+    [COCO_OPT_ID_BLOCK] = {
+        .key = "coco_id_block",
+        .type = COCO_BASE64,
+        .offset = offsetof(libxl_coco_info, id_block),
+        .kinds = COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev-snp\"",
+        .size = 96,
+        .what = "the SNP ID block",
+    },
+    [COCO_OPT_ID_AUTH] = {
+        .key = "coco_id_auth",
+        .type = COCO_BASE64,
+        .offset = offsetof(libxl_coco_info, id_auth),
+        .kinds = COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev-snp\"",
+        .size = 4096,
+        .what = "the SNP ID authentication structure",
+    },
+    [COCO_OPT_HOST_DATA] = {
+        .key = "coco_host_data",
+        .type = COCO_BASE64,
+        .offset = offsetof(libxl_coco_info, host_data),
+        .kinds = COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev-snp\"",
+        .size = 32,
+        .what = "the SNP host data",
+    },
+    [COCO_OPT_GUEST_VISIBLE_WORKAROUNDS] = {
+        .key = "coco_guest_visible_workarounds",
+        .type = COCO_BASE64,
+        .offset = offsetof(libxl_coco_info, guest_visible_workarounds),
+        .kinds = COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev-snp\"",
+        .size = 16,
+        .what = "the SNP guest OS visible workarounds",
+    },
+    [COCO_OPT_AUTHOR_KEY] = {
+        .key = "coco_author_key",
+        .type = COCO_BOOLEAN,
+        .offset = offsetof(libxl_coco_info, author_key),
+        .kinds = COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev-snp\"",
+        .default_value = false,
+    },
+    [COCO_OPT_VCEK] = {
+        .key = "coco_vcek",
+        .type = COCO_BOOLEAN,
+        .offset = offsetof(libxl_coco_info, vcek),
+        .kinds = COCO_KIND_SEV_SNP,
+        .kinds_text = "\"sev-snp\"",
+        .default_value = true,
+    },
+};
+
+/* Options that only make sense together. */
+static const struct {
+    unsigned int option, other;
+    const char *why;
+} coco_requires[] = {
+    { COCO_OPT_DH_CERT, COCO_OPT_SESSION, "LAUNCH_START takes the certificate and the session blob together" },
+    { COCO_OPT_SESSION, COCO_OPT_DH_CERT, "LAUNCH_START takes the certificate and the session blob together" },
+    { COCO_OPT_ID_BLOCK, COCO_OPT_ID_AUTH, "SNP_LAUNCH_FINISH checks the ID block against the signature in the ID authentication structure" },
+    { COCO_OPT_ID_AUTH, COCO_OPT_ID_BLOCK, "the ID authentication structure signs an ID block" },
+    { COCO_OPT_AUTHOR_KEY, COCO_OPT_ID_AUTH, "the author key is part of the ID authentication structure" },
+};
+
+static const void *coco_field(const libxl_coco_info *coco,
+                              const struct coco_option *o)
+{
+    return (const char *)coco + o->offset;
+}
+
+/* Whether the user gave the option: 0, NULL and a default defbool mean not. */
+static bool coco_given(const libxl_coco_info *coco,
+                       const struct coco_option *o)
+{
+    const void *p = coco_field(coco, o);
+
+    switch (o->type) {
+    case COCO_INTEGER:
+        return *(const int *)p;
+    case COCO_BOOLEAN:
+        return !libxl_defbool_is_default(*(const libxl_defbool *)p);
+    case COCO_BASE64:
+        return *(const char *const *)p;
+    }
+    return false;
+}
+
+/* A boolean counts for coco_requires only when true. */
+static bool coco_active(const libxl_coco_info *coco,
+                        const struct coco_option *o)
+{
+    if (o->type == COCO_BOOLEAN)
+        return coco_given(coco, o) &&
+               libxl_defbool_val(*(const libxl_defbool *)coco_field(coco, o));
+    return coco_given(coco, o);
+}
+
+/* The option's value as messages show it. */
+static const char *coco_value(char *buf, size_t size,
+                              const libxl_coco_info *coco,
+                              const struct coco_option *o)
+{
+    const void *p = coco_field(coco, o);
+
+    switch (o->type) {
+    case COCO_INTEGER:
+        snprintf(buf, size, "%d", *(const int *)p);
+        break;
+    case COCO_BOOLEAN:
+        snprintf(buf, size, "%d", libxl_defbool_val(*(const libxl_defbool *)p));
+        break;
+    case COCO_BASE64:
+        coco_quote(buf, size, *(const char *const *)p);
+        break;
+    }
+    return buf;
+}
+
+/* The guest policy against the kind (policy already defaulted). */
+static int coco_check_policy(libxl__gc *gc, libxl_coco_type type,
+                             uint64_t policy)
+{
+    const struct coco_kind *k = &coco_kinds[type];
+    unsigned int i;
+    int rc = 0;
+
+    if (k->policy_width < 64 && (policy >> k->policy_width)) {
+        LOG(ERROR, "coco_policy=0x%" PRIx64 ": does not fit the %u-bit %s of coco=\"%s\"",
+            policy, k->policy_width, k->policy_name, k->name);
+        return ERROR_INVAL;
+    }
+    if (policy & k->reserved) {
+        LOG(ERROR, "coco_policy=0x%" PRIx64 ": sets bits 0x%" PRIx64 ", which the %s reserves",
+            policy, policy & k->reserved, k->policy_name);
+        rc = ERROR_INVAL;
+    }
+    if ((policy & k->must_be_one) != k->must_be_one) {
+        LOG(ERROR, "coco_policy=0x%" PRIx64 ": must set bits 0x%" PRIx64 ", which the %s requires to be one",
+            policy, k->must_be_one, k->policy_name);
+        rc = ERROR_INVAL;
+    }
+    for (i = 0; i < ARRAY_SIZE(coco_policy_bits); i++) {
+        const struct coco_policy_bit *b = &coco_policy_bits[i];
+
+        if (b->kind != type || !(policy & b->mask) == !b->set)
+            continue;
+        if (b->set) {
+            LOG(ERROR, "coco_policy=0x%" PRIx64 ": coco=\"%s\" needs the %s bit (bit %u) of the %s set%s",
+                policy, k->name, b->name, b->lsb, k->policy_name, k->hint);
+        } else {
+            LOG(ERROR, "coco_policy=0x%" PRIx64 ": coco=\"%s\" must not set the %s bit (bit %u) of the %s%s",
+                policy, k->name, b->name, b->lsb, k->policy_name, k->hint);
+        }
+        rc = ERROR_INVAL;
+    }
+    return rc;
+}
+
+/* The kind's options well formed, and no option of another kind. */
+static int coco_check_option(libxl__gc *gc, libxl_coco_type type,
+                             const libxl_coco_info *coco,
+                             const struct coco_option *o)
+{
+    const void *p = coco_field(coco, o);
+    size_t len;
+    char q[32];
+
+    coco_value(q, sizeof(q), coco, o);
+    if (type == LIBXL_COCO_TYPE_NONE) {
+        LOG(ERROR, "%s=%s: needs coco=%s, but coco is \"none\"",
+            o->key, q, o->kinds_text);
+        return ERROR_INVAL;
+    }
+    if (!(o->kinds & COCO_KIND(type))) {
+        LOG(ERROR, "%s=%s: only applies to coco=%s, not coco=\"%s\"",
+            o->key, q, o->kinds_text, coco_kinds[type].name);
+        return ERROR_INVAL;
+    }
+    switch (o->type) {
+    case COCO_INTEGER:
+        if (*(const int *)p < o->min || *(const int *)p > o->max) {
+            LOG(ERROR, "%s=%s: must be between %d and %d",
+                o->key, q, o->min, o->max);
+            return ERROR_INVAL;
+        }
+        break;
+    case COCO_BOOLEAN:
+        break;
+    case COCO_BASE64:
+        if (coco_base64_len(*(const char *const *)p, &len)) {
+            LOG(ERROR, "%s=%s: not valid base64",
+                o->key, q);
+            return ERROR_INVAL;
+        }
+        if (len != o->size) {
+            LOG(ERROR, "%s=%s: %s is %zu bytes, this decodes to %zu",
+                o->key, q, o->what, o->size, len);
+            return ERROR_INVAL;
+        }
+        break;
+    }
+    return 0;
+}
+
+/*
  * The coco rules of xl.cfg(5): the kind needs an HVM guest booted by OVMF,
  * a policy that fits the kind, and only options of that kind. Logs every
  * broken rule, then returns ERROR_INVAL.
@@ -49,461 +404,63 @@ static int libxl__coco_validate(libxl__gc *gc,
                                 const libxl_domain_build_info *b_info)
 {
     const libxl_coco_info *coco = &b_info->arch_x86.coco;
-    uint64_t policy;
-    size_t len;
+    const struct coco_kind *k;
+    bool bad_type = false;
+    unsigned int i;
     char q[32];
     int rc = 0;
 
-    switch (coco->type) {
-    case LIBXL_COCO_TYPE_NONE:
+    if ((unsigned int)coco->type >= ARRAY_SIZE(coco_kinds)) {
+        LOG(ERROR, "unknown coco type %d", coco->type);
+        return ERROR_INVAL;
+    }
+    k = &coco_kinds[coco->type];
+
+    if (coco->type == LIBXL_COCO_TYPE_NONE) {
         if (coco->policy != LIBXL_COCO_POLICY_DEFAULT) {
             LOG(ERROR, "coco_policy=0x%" PRIx64 ": needs coco=\"sev\", \"sev-es\" or \"sev-snp\", but coco is \"none\"",
                 coco->policy);
             rc = ERROR_INVAL;
         }
-        if (coco->cbitpos) {
-            LOG(ERROR, "coco_cbitpos=%d: needs coco=\"sev\", \"sev-es\" or \"sev-snp\", but coco is \"none\"",
-                coco->cbitpos);
+    } else {
+        for (i = 0; i < ARRAY_SIZE(coco_bad_types); i++) {
+            if (b_info->type != coco_bad_types[i].type)
+                continue;
+            LOG(ERROR, "coco=\"%s\" needs type=\"hvm\", not type=\"%s\": %s",
+                k->name, coco_bad_types[i].name, coco_bad_types[i].why);
+            bad_type = true;
             rc = ERROR_INVAL;
         }
-        if (coco->reduced_phys_bits) {
-            LOG(ERROR, "coco_reduced_phys_bits=%d: needs coco=\"sev\", \"sev-es\" or \"sev-snp\", but coco is \"none\"",
-                coco->reduced_phys_bits);
+        for (i = 0; !bad_type && i < ARRAY_SIZE(coco_bad_bios); i++) {
+            if (b_info->u.hvm.bios != coco_bad_bios[i].bios)
+                continue;
+            LOG(ERROR, "coco=\"%s\" needs bios=\"ovmf\", not bios=\"%s\": %s",
+                k->name, coco_bad_bios[i].name, coco_bad_bios[i].why);
             rc = ERROR_INVAL;
         }
-        if (!libxl_defbool_is_default(coco->kernel_hashes)) {
-            LOG(ERROR, "coco_kernel_hashes=%d: needs coco=\"sev\", \"sev-es\" or \"sev-snp\", but coco is \"none\"",
-                libxl_defbool_val(coco->kernel_hashes));
+        if (coco_check_policy(gc, coco->type,
+                              coco->policy == LIBXL_COCO_POLICY_DEFAULT ?
+                              k->default_policy : coco->policy))
             rc = ERROR_INVAL;
-        }
-        if (coco->dh_cert) {
-            LOG(ERROR, "coco_dh_cert=%s: needs coco=\"sev\" or \"sev-es\", but coco is \"none\"",
-                coco_quote(q, sizeof(q), coco->dh_cert));
-            rc = ERROR_INVAL;
-        }
-        if (coco->session) {
-            LOG(ERROR, "coco_session=%s: needs coco=\"sev\" or \"sev-es\", but coco is \"none\"",
-                coco_quote(q, sizeof(q), coco->session));
-            rc = ERROR_INVAL;
-        }
-        if (coco->id_block) {
-            LOG(ERROR, "coco_id_block=%s: needs coco=\"sev-snp\", but coco is \"none\"",
-                coco_quote(q, sizeof(q), coco->id_block));
-            rc = ERROR_INVAL;
-        }
-        if (coco->id_auth) {
-            LOG(ERROR, "coco_id_auth=%s: needs coco=\"sev-snp\", but coco is \"none\"",
-                coco_quote(q, sizeof(q), coco->id_auth));
-            rc = ERROR_INVAL;
-        }
-        if (coco->host_data) {
-            LOG(ERROR, "coco_host_data=%s: needs coco=\"sev-snp\", but coco is \"none\"",
-                coco_quote(q, sizeof(q), coco->host_data));
-            rc = ERROR_INVAL;
-        }
-        if (coco->guest_visible_workarounds) {
-            LOG(ERROR, "coco_guest_visible_workarounds=%s: needs coco=\"sev-snp\", but coco is \"none\"",
-                coco_quote(q, sizeof(q), coco->guest_visible_workarounds));
-            rc = ERROR_INVAL;
-        }
-        if (!libxl_defbool_is_default(coco->author_key)) {
-            LOG(ERROR, "coco_author_key=%d: needs coco=\"sev-snp\", but coco is \"none\"",
-                libxl_defbool_val(coco->author_key));
-            rc = ERROR_INVAL;
-        }
-        if (!libxl_defbool_is_default(coco->vcek)) {
-            LOG(ERROR, "coco_vcek=%d: needs coco=\"sev-snp\", but coco is \"none\"",
-                libxl_defbool_val(coco->vcek));
-            rc = ERROR_INVAL;
-        }
-        break;
-    case LIBXL_COCO_TYPE_SEV:
-        if (b_info->type == LIBXL_DOMAIN_TYPE_PV) {
-            LOG(ERROR, "coco=\"sev\" needs type=\"hvm\", not type=\"pv\": a PV guest's page tables are written by Xen, which cannot read encrypted memory");
-            rc = ERROR_INVAL;
-        } else if (b_info->type == LIBXL_DOMAIN_TYPE_PVH) {
-            LOG(ERROR, "coco=\"sev\" needs type=\"hvm\", not type=\"pvh\": encrypted launch is only implemented for HVM guests booted by OVMF");
-            rc = ERROR_INVAL;
-        } else if (b_info->u.hvm.bios == LIBXL_BIOS_TYPE_SEABIOS) {
-            LOG(ERROR, "coco=\"sev\" needs bios=\"ovmf\", not bios=\"seabios\": SeaBIOS starts in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory");
-            rc = ERROR_INVAL;
-        } else if (b_info->u.hvm.bios == LIBXL_BIOS_TYPE_ROMBIOS) {
-            LOG(ERROR, "coco=\"sev\" needs bios=\"ovmf\", not bios=\"rombios\": ROMBIOS runs in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory");
-            rc = ERROR_INVAL;
-        }
+    }
 
-        policy = coco->policy == LIBXL_COCO_POLICY_DEFAULT ? UINT64_C(0x1) : coco->policy;
-        if (policy >> 32) {
-            LOG(ERROR, "coco_policy=0x%" PRIx64 ": does not fit the 32-bit SEV guest policy of coco=\"sev\"",
-                policy);
+    for (i = 0; i < ARRAY_SIZE(coco_options); i++) {
+        if (coco_given(coco, &coco_options[i]) &&
+            coco_check_option(gc, coco->type, coco, &coco_options[i]))
             rc = ERROR_INVAL;
-        } else {
-            if (policy & UINT64_C(0xffc0)) {
-                LOG(ERROR, "coco_policy=0x%" PRIx64 ": sets bits 0x%" PRIx64 ", which the SEV guest policy reserves",
-                    policy, policy & UINT64_C(0xffc0));
-                rc = ERROR_INVAL;
-            }
-            if (policy & UINT64_C(0x4)) {
-                LOG(ERROR, "coco_policy=0x%" PRIx64 ": coco=\"sev\" must not set the ES bit (bit 2) of the SEV guest policy; use coco=\"sev-es\" for an SEV-ES guest",
-                    policy);
-                rc = ERROR_INVAL;
-            }
-        }
+    }
 
-        if (coco->cbitpos) {
-            if (coco->cbitpos < 1 || coco->cbitpos > 63) {
-                LOG(ERROR, "coco_cbitpos=%d: must be between 1 and 63",
-                    coco->cbitpos);
-                rc = ERROR_INVAL;
-            }
-        }
+    for (i = 0; i < ARRAY_SIZE(coco_requires); i++) {
+        const struct coco_option *o = &coco_options[coco_requires[i].option];
+        const struct coco_option *other = &coco_options[coco_requires[i].other];
 
-        if (coco->reduced_phys_bits) {
-            if (coco->reduced_phys_bits < 1 || coco->reduced_phys_bits > 63) {
-                LOG(ERROR, "coco_reduced_phys_bits=%d: must be between 1 and 63",
-                    coco->reduced_phys_bits);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (!libxl_defbool_is_default(coco->kernel_hashes)) {
-            /* Any value will do. */
-        }
-
-        if (coco->dh_cert) {
-            if (coco_base64_len(coco->dh_cert, &len)) {
-                LOG(ERROR, "coco_dh_cert=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->dh_cert));
-                rc = ERROR_INVAL;
-            } else if (len != 2084) {
-                LOG(ERROR, "coco_dh_cert=%s: the guest owner's Diffie-Hellman certificate is 2084 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->dh_cert), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->session) {
-            if (coco_base64_len(coco->session, &len)) {
-                LOG(ERROR, "coco_session=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->session));
-                rc = ERROR_INVAL;
-            } else if (len != 128) {
-                LOG(ERROR, "coco_session=%s: the launch session blob is 128 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->session), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->id_block) {
-            LOG(ERROR, "coco_id_block=%s: only applies to coco=\"sev-snp\", not coco=\"sev\"",
-                coco_quote(q, sizeof(q), coco->id_block));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->id_auth) {
-            LOG(ERROR, "coco_id_auth=%s: only applies to coco=\"sev-snp\", not coco=\"sev\"",
-                coco_quote(q, sizeof(q), coco->id_auth));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->host_data) {
-            LOG(ERROR, "coco_host_data=%s: only applies to coco=\"sev-snp\", not coco=\"sev\"",
-                coco_quote(q, sizeof(q), coco->host_data));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->guest_visible_workarounds) {
-            LOG(ERROR, "coco_guest_visible_workarounds=%s: only applies to coco=\"sev-snp\", not coco=\"sev\"",
-                coco_quote(q, sizeof(q), coco->guest_visible_workarounds));
-            rc = ERROR_INVAL;
-        }
-
-        if (!libxl_defbool_is_default(coco->author_key)) {
-            LOG(ERROR, "coco_author_key=%d: only applies to coco=\"sev-snp\", not coco=\"sev\"",
-                libxl_defbool_val(coco->author_key));
-            rc = ERROR_INVAL;
-        }
-
-        if (!libxl_defbool_is_default(coco->vcek)) {
-            LOG(ERROR, "coco_vcek=%d: only applies to coco=\"sev-snp\", not coco=\"sev\"",
-                libxl_defbool_val(coco->vcek));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->dh_cert && !(coco->session)) {
-            LOG(ERROR, "coco_dh_cert=%s: needs coco_session too: LAUNCH_START takes the certificate and the session blob together",
-                coco_quote(q, sizeof(q), coco->dh_cert));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->session && !(coco->dh_cert)) {
-            LOG(ERROR, "coco_session=%s: needs coco_dh_cert too: LAUNCH_START takes the certificate and the session blob together",
-                coco_quote(q, sizeof(q), coco->session));
-            rc = ERROR_INVAL;
-        }
-        break;
-    case LIBXL_COCO_TYPE_SEV_ES:
-        if (b_info->type == LIBXL_DOMAIN_TYPE_PV) {
-            LOG(ERROR, "coco=\"sev-es\" needs type=\"hvm\", not type=\"pv\": a PV guest's page tables are written by Xen, which cannot read encrypted memory");
-            rc = ERROR_INVAL;
-        } else if (b_info->type == LIBXL_DOMAIN_TYPE_PVH) {
-            LOG(ERROR, "coco=\"sev-es\" needs type=\"hvm\", not type=\"pvh\": encrypted launch is only implemented for HVM guests booted by OVMF");
-            rc = ERROR_INVAL;
-        } else if (b_info->u.hvm.bios == LIBXL_BIOS_TYPE_SEABIOS) {
-            LOG(ERROR, "coco=\"sev-es\" needs bios=\"ovmf\", not bios=\"seabios\": SeaBIOS starts in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory");
-            rc = ERROR_INVAL;
-        } else if (b_info->u.hvm.bios == LIBXL_BIOS_TYPE_ROMBIOS) {
-            LOG(ERROR, "coco=\"sev-es\" needs bios=\"ovmf\", not bios=\"rombios\": ROMBIOS runs in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory");
-            rc = ERROR_INVAL;
-        }
-
-        policy = coco->policy == LIBXL_COCO_POLICY_DEFAULT ? UINT64_C(0x5) : coco->policy;
-        if (policy >> 32) {
-            LOG(ERROR, "coco_policy=0x%" PRIx64 ": does not fit the 32-bit SEV guest policy of coco=\"sev-es\"",
-                policy);
-            rc = ERROR_INVAL;
-        } else {
-            if (policy & UINT64_C(0xffc0)) {
-                LOG(ERROR, "coco_policy=0x%" PRIx64 ": sets bits 0x%" PRIx64 ", which the SEV guest policy reserves",
-                    policy, policy & UINT64_C(0xffc0));
-                rc = ERROR_INVAL;
-            }
-            if (!(policy & UINT64_C(0x4))) {
-                LOG(ERROR, "coco_policy=0x%" PRIx64 ": coco=\"sev-es\" needs the ES bit (bit 2) of the SEV guest policy set: it is what makes the firmware launch an SEV-ES guest",
-                    policy);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->cbitpos) {
-            if (coco->cbitpos < 1 || coco->cbitpos > 63) {
-                LOG(ERROR, "coco_cbitpos=%d: must be between 1 and 63",
-                    coco->cbitpos);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->reduced_phys_bits) {
-            if (coco->reduced_phys_bits < 1 || coco->reduced_phys_bits > 63) {
-                LOG(ERROR, "coco_reduced_phys_bits=%d: must be between 1 and 63",
-                    coco->reduced_phys_bits);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (!libxl_defbool_is_default(coco->kernel_hashes)) {
-            /* Any value will do. */
-        }
-
-        if (coco->dh_cert) {
-            if (coco_base64_len(coco->dh_cert, &len)) {
-                LOG(ERROR, "coco_dh_cert=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->dh_cert));
-                rc = ERROR_INVAL;
-            } else if (len != 2084) {
-                LOG(ERROR, "coco_dh_cert=%s: the guest owner's Diffie-Hellman certificate is 2084 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->dh_cert), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->session) {
-            if (coco_base64_len(coco->session, &len)) {
-                LOG(ERROR, "coco_session=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->session));
-                rc = ERROR_INVAL;
-            } else if (len != 128) {
-                LOG(ERROR, "coco_session=%s: the launch session blob is 128 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->session), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->id_block) {
-            LOG(ERROR, "coco_id_block=%s: only applies to coco=\"sev-snp\", not coco=\"sev-es\"",
-                coco_quote(q, sizeof(q), coco->id_block));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->id_auth) {
-            LOG(ERROR, "coco_id_auth=%s: only applies to coco=\"sev-snp\", not coco=\"sev-es\"",
-                coco_quote(q, sizeof(q), coco->id_auth));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->host_data) {
-            LOG(ERROR, "coco_host_data=%s: only applies to coco=\"sev-snp\", not coco=\"sev-es\"",
-                coco_quote(q, sizeof(q), coco->host_data));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->guest_visible_workarounds) {
-            LOG(ERROR, "coco_guest_visible_workarounds=%s: only applies to coco=\"sev-snp\", not coco=\"sev-es\"",
-                coco_quote(q, sizeof(q), coco->guest_visible_workarounds));
-            rc = ERROR_INVAL;
-        }
-
-        if (!libxl_defbool_is_default(coco->author_key)) {
-            LOG(ERROR, "coco_author_key=%d: only applies to coco=\"sev-snp\", not coco=\"sev-es\"",
-                libxl_defbool_val(coco->author_key));
-            rc = ERROR_INVAL;
-        }
-
-        if (!libxl_defbool_is_default(coco->vcek)) {
-            LOG(ERROR, "coco_vcek=%d: only applies to coco=\"sev-snp\", not coco=\"sev-es\"",
-                libxl_defbool_val(coco->vcek));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->dh_cert && !(coco->session)) {
-            LOG(ERROR, "coco_dh_cert=%s: needs coco_session too: LAUNCH_START takes the certificate and the session blob together",
-                coco_quote(q, sizeof(q), coco->dh_cert));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->session && !(coco->dh_cert)) {
-            LOG(ERROR, "coco_session=%s: needs coco_dh_cert too: LAUNCH_START takes the certificate and the session blob together",
-                coco_quote(q, sizeof(q), coco->session));
-            rc = ERROR_INVAL;
-        }
-        break;
-    case LIBXL_COCO_TYPE_SEV_SNP:
-        if (b_info->type == LIBXL_DOMAIN_TYPE_PV) {
-            LOG(ERROR, "coco=\"sev-snp\" needs type=\"hvm\", not type=\"pv\": a PV guest's page tables are written by Xen, which cannot read encrypted memory");
-            rc = ERROR_INVAL;
-        } else if (b_info->type == LIBXL_DOMAIN_TYPE_PVH) {
-            LOG(ERROR, "coco=\"sev-snp\" needs type=\"hvm\", not type=\"pvh\": encrypted launch is only implemented for HVM guests booted by OVMF");
-            rc = ERROR_INVAL;
-        } else if (b_info->u.hvm.bios == LIBXL_BIOS_TYPE_SEABIOS) {
-            LOG(ERROR, "coco=\"sev-snp\" needs bios=\"ovmf\", not bios=\"seabios\": SeaBIOS starts in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory");
-            rc = ERROR_INVAL;
-        } else if (b_info->u.hvm.bios == LIBXL_BIOS_TYPE_ROMBIOS) {
-            LOG(ERROR, "coco=\"sev-snp\" needs bios=\"ovmf\", not bios=\"rombios\": ROMBIOS runs in 16-bit real mode, where no page table can set the C-bit, so it cannot run from encrypted memory");
-            rc = ERROR_INVAL;
-        }
-
-        policy = coco->policy == LIBXL_COCO_POLICY_DEFAULT ? UINT64_C(0x30000) : coco->policy;
-        if (policy & UINT64_C(0xfffffffffc000000)) {
-            LOG(ERROR, "coco_policy=0x%" PRIx64 ": sets bits 0x%" PRIx64 ", which the SNP guest policy reserves",
-                policy, policy & UINT64_C(0xfffffffffc000000));
-            rc = ERROR_INVAL;
-        }
-        if ((policy & UINT64_C(0x20000)) != UINT64_C(0x20000)) {
-            LOG(ERROR, "coco_policy=0x%" PRIx64 ": must set bits 0x20000, which the SNP guest policy requires to be one",
-                policy);
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->cbitpos) {
-            if (coco->cbitpos < 1 || coco->cbitpos > 63) {
-                LOG(ERROR, "coco_cbitpos=%d: must be between 1 and 63",
-                    coco->cbitpos);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->reduced_phys_bits) {
-            if (coco->reduced_phys_bits < 1 || coco->reduced_phys_bits > 63) {
-                LOG(ERROR, "coco_reduced_phys_bits=%d: must be between 1 and 63",
-                    coco->reduced_phys_bits);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (!libxl_defbool_is_default(coco->kernel_hashes)) {
-            /* Any value will do. */
-        }
-
-        if (coco->dh_cert) {
-            LOG(ERROR, "coco_dh_cert=%s: only applies to coco=\"sev\" or \"sev-es\", not coco=\"sev-snp\"",
-                coco_quote(q, sizeof(q), coco->dh_cert));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->session) {
-            LOG(ERROR, "coco_session=%s: only applies to coco=\"sev\" or \"sev-es\", not coco=\"sev-snp\"",
-                coco_quote(q, sizeof(q), coco->session));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->id_block) {
-            if (coco_base64_len(coco->id_block, &len)) {
-                LOG(ERROR, "coco_id_block=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->id_block));
-                rc = ERROR_INVAL;
-            } else if (len != 96) {
-                LOG(ERROR, "coco_id_block=%s: the SNP ID block is 96 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->id_block), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->id_auth) {
-            if (coco_base64_len(coco->id_auth, &len)) {
-                LOG(ERROR, "coco_id_auth=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->id_auth));
-                rc = ERROR_INVAL;
-            } else if (len != 4096) {
-                LOG(ERROR, "coco_id_auth=%s: the SNP ID authentication structure is 4096 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->id_auth), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->host_data) {
-            if (coco_base64_len(coco->host_data, &len)) {
-                LOG(ERROR, "coco_host_data=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->host_data));
-                rc = ERROR_INVAL;
-            } else if (len != 32) {
-                LOG(ERROR, "coco_host_data=%s: the SNP host data is 32 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->host_data), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (coco->guest_visible_workarounds) {
-            if (coco_base64_len(coco->guest_visible_workarounds, &len)) {
-                LOG(ERROR, "coco_guest_visible_workarounds=%s: not valid base64",
-                    coco_quote(q, sizeof(q), coco->guest_visible_workarounds));
-                rc = ERROR_INVAL;
-            } else if (len != 16) {
-                LOG(ERROR, "coco_guest_visible_workarounds=%s: the SNP guest OS visible workarounds is 16 bytes, this decodes to %zu",
-                    coco_quote(q, sizeof(q), coco->guest_visible_workarounds), len);
-                rc = ERROR_INVAL;
-            }
-        }
-
-        if (!libxl_defbool_is_default(coco->author_key)) {
-            /* Any value will do. */
-        }
-
-        if (!libxl_defbool_is_default(coco->vcek)) {
-            /* Any value will do. */
-        }
-
-        if (coco->id_block && !(coco->id_auth)) {
-            LOG(ERROR, "coco_id_block=%s: needs coco_id_auth too: SNP_LAUNCH_FINISH checks the ID block against the signature in the ID authentication structure",
-                coco_quote(q, sizeof(q), coco->id_block));
-            rc = ERROR_INVAL;
-        }
-
-        if (coco->id_auth && !(coco->id_block)) {
-            LOG(ERROR, "coco_id_auth=%s: needs coco_id_block too: the ID authentication structure signs an ID block",
-                coco_quote(q, sizeof(q), coco->id_auth));
-            rc = ERROR_INVAL;
-        }
-
-        if (libxl_defbool_val(coco->author_key) && !(coco->id_auth)) {
-            LOG(ERROR, "coco_author_key=%d: needs coco_id_auth too: the author key is part of the ID authentication structure",
-                libxl_defbool_val(coco->author_key));
-            rc = ERROR_INVAL;
-        }
-        break;
-    default:
-        LOG(ERROR, "unknown coco type %d", coco->type);
+        if (!(o->kinds & COCO_KIND(coco->type)) || !coco_active(coco, o) ||
+            coco_given(coco, other))
+            continue;
+        coco_value(q, sizeof(q), coco, o);
+        LOG(ERROR, "%s=%s: needs %s too: %s",
+            o->key, q, other->key, coco_requires[i].why);
         rc = ERROR_INVAL;
-        break;
     }
 
     return rc;
@@ -517,34 +474,21 @@ static int libxl__coco_setdefault(libxl__gc *gc,
                                   libxl_domain_build_info *b_info)
 {
     libxl_coco_info *coco = &b_info->arch_x86.coco;
+    unsigned int i;
     int rc;
 
     rc = libxl__coco_validate(gc, b_info);
-    if (rc)
+    if (rc || coco->type == LIBXL_COCO_TYPE_NONE)
         return rc;
 
-    switch (coco->type) {
-    case LIBXL_COCO_TYPE_NONE:
-        break;
-    case LIBXL_COCO_TYPE_SEV:
-        if (coco->policy == LIBXL_COCO_POLICY_DEFAULT)
-            coco->policy = UINT64_C(0x1);
-        libxl_defbool_setdefault(&coco->kernel_hashes, false);
-        break;
-    case LIBXL_COCO_TYPE_SEV_ES:
-        if (coco->policy == LIBXL_COCO_POLICY_DEFAULT)
-            coco->policy = UINT64_C(0x5);
-        libxl_defbool_setdefault(&coco->kernel_hashes, false);
-        break;
-    case LIBXL_COCO_TYPE_SEV_SNP:
-        if (coco->policy == LIBXL_COCO_POLICY_DEFAULT)
-            coco->policy = UINT64_C(0x30000);
-        libxl_defbool_setdefault(&coco->kernel_hashes, false);
-        libxl_defbool_setdefault(&coco->author_key, false);
-        libxl_defbool_setdefault(&coco->vcek, true);
-        break;
-    default:
-        break;
+    if (coco->policy == LIBXL_COCO_POLICY_DEFAULT)
+        coco->policy = coco_kinds[coco->type].default_policy;
+    for (i = 0; i < ARRAY_SIZE(coco_options); i++) {
+        const struct coco_option *o = &coco_options[i];
+
+        if (o->type == COCO_BOOLEAN && (o->kinds & COCO_KIND(coco->type)))
+            libxl_defbool_setdefault((libxl_defbool *)((char *)coco + o->offset),
+                                     o->default_value);
     }
 
     return 0;

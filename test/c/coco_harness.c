@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,7 @@ typedef struct {
 } libxl_domain_build_info;
 
 #define ERROR_INVAL (-6)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))   /* libxl has it from xen-tools */
 
 static int libxl_defbool_is_default(libxl_defbool db) { return !db.val; }
 static bool libxl_defbool_val(libxl_defbool db) { return db.val > 0; }

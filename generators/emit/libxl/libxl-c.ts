@@ -1,5 +1,7 @@
 // The libxl_x86.c part: validation of the coco settings (every rule, every
-// error logged) and their defaults. Written in libxl's own style (`if (x)`,
+// error logged) and their defaults, as tables (kinds, policy bits, options)
+// walked by a little hand-written-looking C, so that a reviewer reads each
+// rule once rather than once per kind. Written in libxl's own style (`if (x)`,
 // LOG(ERROR, ...)), since it lands in tools/libs/light.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
@@ -7,7 +9,7 @@ import { hex } from '../common.ts';
 import type { CocoRules, ResolvedKind, ResolvedOption } from '../../../lib/xlcfg/ruleset.ts';
 import { kindList } from '../../../lib/xlcfg/ruleset.ts';
 import { QUOTE_KEEP, QUOTE_LIMIT } from '../../../lib/xlcfg/messages.ts';
-import { cCall, cFormat, type CArg } from './cmessage.ts';
+import { cCall, cFormat, cStringEscape, type CArg } from './cmessage.ts';
 import type { RuleId } from '../../../schema/coco-model.ts';
 
 const PRIX64 = '%" PRIx64 "';
@@ -22,188 +24,136 @@ function u64(v: bigint): string {
   return `UINT64_C(${hex(v)})`;
 }
 
-/** How an option's value appears in messages, in C. */
-function valueArg(o: ResolvedOption, expr: string): CArg {
-  switch (o.type) {
-    case 'policy':
-      return { conv: `0x${PRIX64}`, expr };
-    case 'integer':
-      return { conv: '%d', expr };
-    case 'boolean':
-      return { conv: '%d', expr: `libxl_defbool_val(${expr})` };
-    case 'base64':
-      return { conv: '%s', expr: `coco_quote(q, sizeof(q), ${expr})` };
-  }
+function cString(s: string): string {
+  return `"${cStringEscape(s)}"`;
 }
 
-/** "Given" in libxl terms: NULL, LIBXL_COCO_POLICY_DEFAULT, 0 or a default defbool mean not given. */
-function isSet(o: ResolvedOption, expr: string, rules: CocoRules): string {
-  switch (o.type) {
-    case 'policy':
-      return `${expr} != ${rules.config.idl.policyDefault}`;
-    case 'integer':
-      return expr;
-    case 'boolean':
-      return `!libxl_defbool_is_default(${expr})`;
-    case 'base64':
-      return expr;
-  }
+/** The C name of an option's index in coco_options[]. */
+function optionId(o: ResolvedOption): string {
+  return `COCO_OPT_${o.field.toUpperCase()}`;
 }
 
-function isActive(o: ResolvedOption, expr: string, rules: CocoRules): string {
-  return o.type === 'boolean' ? `libxl_defbool_val(${expr})` : isSet(o, expr, rules);
+function kindMask(rules: CocoRules, k: ResolvedKind | string): string {
+  const idl = typeof k === 'string' ? rules.kinds.find((x) => x.name === k)!.idl : k.idl;
+  return `COCO_KIND_${idl.toUpperCase()}`;
 }
 
-class Lines {
-  readonly out: string[] = [];
-  push(...l: string[]) {
-    this.out.push(...l);
-  }
+/** The options in coco_options[]: all but the policy, which every kind has and coco_kinds[] describes. */
+function tableOptions(rules: CocoRules): ResolvedOption[] {
+  return rules.options.filter((o) => o.type !== 'policy');
 }
 
-/** One `case` of libxl__coco_validate per kind, as text for the template. */
-function validateCases(rules: CocoRules): string[] {
-  const field = (o: ResolvedOption) => `coco->${o.field}`;
-  return rules.kinds.map((k) => {
-    const c = new Lines();
-    const log = (id: RuleId, consts: Record<string, string>, args: Record<string, CArg>, indent: string) => {
-      c.push(...cCall('LOG(ERROR, ', cFormat(rules.messages[id], consts, args), indent));
-      c.push(`${indent}rc = ERROR_INVAL;`);
-    };
-    const I = '        ';
-    c.push(`    case ${kindConst(rules, k)}:`);
-    if (k.policy === null) {
-      for (const o of rules.options) {
-        c.push(`${I}if (${isSet(o, field(o), rules)}) {`);
-        log('needs_coco', { option: o.key, kinds: kindList(o.kinds) }, { value: valueArg(o, field(o)) }, `${I}    `);
-        c.push(`${I}}`);
-      }
-    } else {
-      kindBlock(rules, k, c, log, field);
-    }
-    c.push(`${I}break;`);
-    return c.out.join('\n');
-  });
+const OPTION_TYPE: Record<string, string> = { integer: 'COCO_INTEGER', boolean: 'COCO_BOOLEAN', base64: 'COCO_BASE64' };
+
+function kindEntry(rules: CocoRules, k: ResolvedKind): string {
+  const lines = [`    [${kindConst(rules, k)}] = {`, `        .name = ${cString(k.name)},`];
+  const p = k.policy;
+  if (p !== null) {
+    lines.push(
+      `        .policy_name = ${cString(p.name)},`,
+      `        .policy_width = ${p.width},`,
+      `        .default_policy = ${u64(p.defaultValue)},`,
+    );
+    // Zero masks are left to the initializer; the hint is printed after the
+    // kind's own policy bits, so it is always a string.
+    if (p.reservedMask !== 0n) lines.push(`        .reserved = ${u64(p.reservedMask)},`);
+    if (p.mustBeOneMask !== 0n) lines.push(`        .must_be_one = ${u64(p.mustBeOneMask)},`);
+    lines.push(`        .hint = ${cString(p.hint)},`);
+  }
+  lines.push('    },');
+  return lines.join('\n');
 }
 
-function kindBlock(
-  rules: CocoRules,
-  k: ResolvedKind,
-  c: Lines,
-  log: (id: RuleId, consts: Record<string, string>, args: Record<string, CArg>, indent: string) => void,
-  field: (o: ResolvedOption) => string,
-) {
-  const I = '        ';
-  const p = k.policy!;
-  // Platform: an HVM guest booted by OVMF.
-  let first = true;
-  for (const t of rules.config.domainTypes.rejected) {
-    c.push(`${I}${first ? '' : '} else '}if (b_info->type == ${t.cName}) {`);
-    log('needs_hvm', { kind: k.name, type: t.value, why: t.why }, {}, `${I}    `);
-    first = false;
-  }
-  for (const b of rules.config.bios.rejected) {
-    c.push(`${I}} else if (b_info->u.hvm.bios == ${b.cName}) {`);
-    log('needs_ovmf', { kind: k.name, bios: b.value, why: b.why }, {}, `${I}    `);
-  }
-  c.push(`${I}}`, '');
+function optionEntry(rules: CocoRules, o: ResolvedOption): string {
+  const lines = [
+    `    [${optionId(o)}] = {`,
+    `        .key = ${cString(o.key)},`,
+    `        .type = ${OPTION_TYPE[o.type]},`,
+    `        .offset = offsetof(libxl_${rules.config.idl.settingsStruct}, ${o.field}),`,
+    `        .kinds = ${o.kinds.map((k) => kindMask(rules, k)).join(' | ')},`,
+    `        .kinds_text = ${cString(kindList(o.kinds))},`,
+  ];
+  if (o.type === 'integer') lines.push(`        .min = ${o.min},`, `        .max = ${o.max},`);
+  if (o.type === 'boolean') lines.push(`        .default_value = ${o.default},`);
+  if (o.type === 'base64') lines.push(`        .size = ${o.size},`, `        .what = ${cString(o.what)},`);
+  lines.push('    },');
+  return lines.join('\n');
+}
 
-  // Policy, or the default the kind would get.
+/** The LOG(ERROR, ...) of one rule at `indent`, constants as text, the rest as arguments. */
+function logLines(rules: CocoRules, id: RuleId, consts: Record<string, string>, args: Record<string, CArg>, indent: string): string {
+  return cCall('LOG(ERROR, ', cFormat(rules.messages[id], consts, args), indent).join('\n');
+}
+
+const str = (expr: string): CArg => ({ conv: '%s', expr });
+
+/** `NAME value` pairs with the values in one column. */
+function aligned(pairs: [string, string][]): string[] {
+  const w = Math.max(...pairs.map(([n]) => n.length)) + 1;
+  return pairs.map(([n, v]) => `${n.padEnd(w)}${v}`);
+}
+
+function templateData(rules: CocoRules) {
+  const idl = rules.config.idl;
+  const none = rules.kinds.find((k) => k.policy === null)!;
   const pol = rules.options.find((o) => o.type === 'policy')!;
-  const consts = { option: pol.key, kind: k.name, policyName: p.name };
-  const value = valueArg(pol, 'policy');
-  c.push(`${I}policy = ${field(pol)} == ${rules.config.idl.policyDefault} ? ${u64(p.defaultValue)} : ${field(pol)};`);
-  let J = I;
-  if (p.width < 64) {
-    c.push(`${I}if (policy >> ${p.width}) {`);
-    log('policy_width', { ...consts, width: String(p.width) }, { value }, `${I}    `);
-    c.push(`${I}} else {`);
-    J = `${I}    `;
-  }
-  if (p.reservedMask !== 0n) {
-    c.push(`${J}if (policy & ${u64(p.reservedMask)}) {`);
-    log('policy_reserved', consts, { value, bits: { conv: `0x${PRIX64}`, expr: `policy & ${u64(p.reservedMask)}` } }, `${J}    `);
-    c.push(`${J}}`);
-  }
-  if (p.mustBeOneMask !== 0n) {
-    c.push(`${J}if ((policy & ${u64(p.mustBeOneMask)}) != ${u64(p.mustBeOneMask)}) {`);
-    log('policy_must_be_one', { ...consts, mustBeOne: hex(p.mustBeOneMask) }, { value }, `${J}    `);
-    c.push(`${J}}`);
-  }
-  for (const b of p.required) {
-    c.push(`${J}if (!(policy & ${u64(b.mask)})) {`);
-    log('policy_required_bit', { ...consts, bit: b.name.toUpperCase(), lsb: String(b.lsb), hint: p.hint }, { value }, `${J}    `);
-    c.push(`${J}}`);
-  }
-  for (const b of p.forbidden) {
-    c.push(`${J}if (policy & ${u64(b.mask)}) {`);
-    log('policy_forbidden_bit', { ...consts, bit: b.name.toUpperCase(), lsb: String(b.lsb), hint: p.hint }, { value }, `${J}    `);
-    c.push(`${J}}`);
-  }
-  if (p.width < 64) c.push(`${I}}`);
+  const opts = tableOptions(rules);
+  const policyValue: CArg = { conv: `0x${PRIX64}`, expr: 'policy' };
+  const policyConsts = { option: pol.key };
+  const kindArgs = { kind: str('k->name'), policyName: str('k->policy_name') };
+  const optArgs = { option: str('o->key'), value: str('q') };
+  const L = (id: RuleId, consts: Record<string, string>, args: Record<string, CArg>, indent: string) => logLines(rules, id, consts, args, indent);
 
-  // The other options: this kind's, well formed; other kinds' rejected.
-  for (const o of rules.options) {
-    if (o.type === 'policy') continue;
-    const f = field(o);
-    const v = valueArg(o, f);
-    const base = { option: o.key };
-    c.push('', `${I}if (${isSet(o, f, rules)}) {`);
-    const K = `${I}    `;
-    if (!o.kinds.includes(k.name)) {
-      log('other_kind', { ...base, kinds: kindList(o.kinds), kind: k.name }, { value: v }, K);
-    } else if (o.type === 'base64') {
-      c.push(`${K}if (coco_base64_len(${f}, &len)) {`);
-      log('base64_invalid', base, { value: v }, `${K}    `);
-      c.push(`${K}} else if (len != ${o.size}) {`);
-      log('base64_size', { ...base, what: o.what, size: String(o.size) }, { value: v, got: { conv: '%zu', expr: 'len' } }, `${K}    `);
-      c.push(`${K}}`);
-    } else if (o.type === 'integer') {
-      c.push(`${K}if (${f} < ${o.min} || ${f} > ${o.max}) {`);
-      log('parse_range', { ...base, min: String(o.min), max: String(o.max) }, { value: v }, `${K}    `);
-      c.push(`${K}}`);
-    } else {
-      c.push(`${K}/* Any value will do. */`);
-    }
-    c.push(`${I}}`);
-  }
+  const policyBits = rules.kinds.flatMap((k) =>
+    k.policy === null
+      ? []
+      : [
+          ...k.policy.required.map((b) => ({ k, b, set: true })),
+          ...k.policy.forbidden.map((b) => ({ k, b, set: false })),
+        ],
+  );
+  if (policyBits.length === 0) throw new Error('libxl emitter: no kind has policy bits of its own (coco_policy_bits[] would be empty)');
+  const requires = opts.flatMap((o) => o.requires.map((r) => ({ o, other: opts.find((x) => x.key === r.key)!, why: r.why })));
+  if (requires.length === 0) throw new Error('libxl emitter: no option requires another (coco_requires[] would be empty)');
 
-  // Options that only make sense together.
-  for (const o of rules.options) {
-    if (!o.kinds.includes(k.name) || o.requires.length === 0) continue;
-    for (const r of o.requires) {
-      const other = rules.options.find((x) => x.key === r.key)!;
-      c.push('', `${I}if (${isActive(o, field(o), rules)} && !(${isSet(other, field(other), rules)})) {`);
-      log('requires_option', { option: o.key, other: r.key, why: r.why }, { value: valueArg(o, field(o)) }, `${I}    `);
-      c.push(`${I}}`);
-    }
-  }
-}
+  return {
+    keep: QUOTE_KEEP,
+    limit: QUOTE_LIMIT,
+    settingsStruct: idl.settingsStruct,
+    buildInfoField: idl.buildInfoField,
+    kindEnumType: `libxl_${idl.kindEnum}`,
+    noneConst: kindConst(rules, none),
+    policyDefault: idl.policyDefault,
+    kindMasks: aligned(rules.kinds.filter((k) => k.policy !== null).map((k) => [kindMask(rules, k), `COCO_KIND(${kindConst(rules, k)})`])),
+    kinds: rules.kinds.map((k) => kindEntry(rules, k)),
+    policyBits: policyBits.map(
+      ({ k, b, set }) => `{ ${kindConst(rules, k)}, ${u64(b.mask)}, ${cString(b.name.toUpperCase())}, ${b.lsb}, ${set} },`,
+    ),
+    badTypes: rules.config.domainTypes.rejected.map((t) => `{ ${t.cName}, ${cString(t.value)}, ${cString(t.why)} },`),
+    badBios: rules.config.bios.rejected.map((b) => `{ ${b.cName}, ${cString(b.value)}, ${cString(b.why)} },`),
+    optionIds: opts.map(optionId),
+    options: opts.map((o) => optionEntry(rules, o)),
+    requires: requires.map((r) => `{ ${optionId(r.o)}, ${optionId(r.other)}, ${cString(r.why)} },`),
 
-/** One `case` of libxl__coco_setdefault per kind: the defaults of that kind. */
-function defaultCases(rules: CocoRules): string[] {
-  return rules.kinds.map((k) => {
-    const out = [`    case ${kindConst(rules, k)}:`];
-    if (k.policy !== null) {
-      out.push(`        if (coco->policy == ${rules.config.idl.policyDefault})`, `            coco->policy = ${u64(k.policy.defaultValue)};`);
-      for (const o of rules.options) {
-        if (o.type === 'boolean' && o.kinds.includes(k.name)) out.push(`        libxl_defbool_setdefault(&coco->${o.field}, ${o.default});`);
-      }
-    }
-    out.push('        break;');
-    return out.join('\n');
-  });
+    policyNeedsCocoLog: L('needs_coco', { ...policyConsts, kinds: kindList(pol.kinds) }, { value: { conv: `0x${PRIX64}`, expr: 'coco->policy' } }, '            '),
+    needsHvmLog: L('needs_hvm', {}, { kind: str('k->name'), type: str('coco_bad_types[i].name'), why: str('coco_bad_types[i].why') }, '            '),
+    needsOvmfLog: L('needs_ovmf', {}, { kind: str('k->name'), bios: str('coco_bad_bios[i].name'), why: str('coco_bad_bios[i].why') }, '            '),
+    policyWidthLog: L('policy_width', policyConsts, { value: policyValue, width: { conv: '%u', expr: 'k->policy_width' }, ...kindArgs }, '        '),
+    policyReservedLog: L('policy_reserved', policyConsts, { value: policyValue, bits: { conv: `0x${PRIX64}`, expr: 'policy & k->reserved' }, ...kindArgs }, '        '),
+    policyMustBeOneLog: L('policy_must_be_one', policyConsts, { value: policyValue, mustBeOne: { conv: `0x${PRIX64}`, expr: 'k->must_be_one' }, ...kindArgs }, '        '),
+    policyRequiredLog: L('policy_required_bit', policyConsts, { value: policyValue, bit: str('b->name'), lsb: { conv: '%u', expr: 'b->lsb' }, hint: str('k->hint'), ...kindArgs }, '            '),
+    policyForbiddenLog: L('policy_forbidden_bit', policyConsts, { value: policyValue, bit: str('b->name'), lsb: { conv: '%u', expr: 'b->lsb' }, hint: str('k->hint'), ...kindArgs }, '            '),
+    needsCocoLog: L('needs_coco', {}, { ...optArgs, kinds: str('o->kinds_text') }, '        '),
+    otherKindLog: L('other_kind', {}, { ...optArgs, kinds: str('o->kinds_text'), kind: str('coco_kinds[type].name') }, '        '),
+    rangeLog: L('parse_range', {}, { ...optArgs, min: { conv: '%d', expr: 'o->min' }, max: { conv: '%d', expr: 'o->max' } }, '            '),
+    base64InvalidLog: L('base64_invalid', {}, optArgs, '            '),
+    base64SizeLog: L('base64_size', {}, { ...optArgs, what: str('o->what'), size: { conv: '%zu', expr: 'o->size' }, got: { conv: '%zu', expr: 'len' } }, '            '),
+    requiresLog: L('requires_option', {}, { ...optArgs, other: str('other->key'), why: str('coco_requires[i].why') }, '        '),
+  };
 }
 
 /** The libxl_x86.c fragment: helpers, libxl__coco_validate and libxl__coco_setdefault. */
 export function libxlX86(rules: CocoRules): string[] {
-  const text = template({
-    keep: QUOTE_KEEP,
-    limit: QUOTE_LIMIT,
-    settingsStruct: rules.config.idl.settingsStruct,
-    buildInfoField: rules.config.idl.buildInfoField,
-    validateCases: validateCases(rules),
-    defaultCases: defaultCases(rules),
-  });
+  const text = template(templateData(rules));
   return text.replace(/\n$/, '').split('\n');
 }

@@ -153,11 +153,17 @@ function editOcaml(ctx: PatchContext, last: string): void {
   });
 }
 
+/** Whether the tree's RISC-V port accepts any createdomain config (a stub returning 0). */
+function riscvChecksNoFlags(ctx: PatchContext): boolean {
+  const f = 'xen/arch/riscv/domain.c';
+  return ctx.exists(f) && /arch_sanitise_domain_config\(struct xen_domctl_createdomain \*config\)\n\{\n\s*return 0;\n\}/.test(ctx.read(f));
+}
+
 export const domctlPatch: PatchDef = {
   id: 'domctl',
   subject: 'x86/domctl: add XEN_DOMCTL_CDF_coco and the SEV guest kinds',
   needs: [],
-  body: () => [
+  body: (ctx) => [
     'A toolstack creating an SEV, SEV-ES or SEV-SNP guest has to say so when the ' +
       'domain is created: the kind decides the ASID range the guest may use, ' +
       'whether its vCPUs have a VMSA, and which VMGEXIT requests it may make, ' +
@@ -170,7 +176,8 @@ export const domctlPatch: PatchDef = {
     'Xen cannot run such a guest yet, so arch_sanitise_domain_config() checks ' +
       'the request (HVM with HAP, a known kind) and then refuses it with ' +
       '-EOPNOTSUPP rather than run the guest unencrypted. Arm rejects the flag ' +
-      'through its existing check of the optional flags.',
+      'through its existing check of the optional flags.' +
+      (riscvChecksNoFlags(ctx) ? ' RISC-V, still being brought up, checks no create flags yet.' : ''),
     'The OCaml bindings learn the flag (their abi-check compares the constructors ' +
       'against XEN_DOMCTL_CDF_MAX) and the new size of the domctl; they do not ' +
       'set a kind.',
