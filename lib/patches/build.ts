@@ -50,7 +50,7 @@ export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
   const env = identityEnv(opts.signoff, opts.date ?? new Date().toISOString());
 
   return withScratchTree(tree, async ({ dir, base }) => {
-    const ctx = createContext(dir, target, model);
+    const ctx = createContext(dir, target, tree.version, model);
     const records: CommitRecord[] = [];
     for (const patch of series) {
       const before = ctx.placed.length;

@@ -6,13 +6,14 @@ import type { EModel } from '../../generators/elaborate/model.ts';
 import { UserError } from '../errors.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { Target } from '../xen-tree/targets.ts';
+import type { XenVersion } from '../xen-tree/version.ts';
 import type { PatchContext } from './types.ts';
 
 export function generatedPath(path: string): string {
   return join(REPO_ROOT, path);
 }
 
-export function createContext(tree: string, target: Target, model: EModel): PatchContext {
+export function createContext(tree: string, target: Target, version: XenVersion, model: EModel): PatchContext {
   const inTree = (p: string): string => join(tree, p);
   const read = (p: string): string => {
     if (!existsSync(inTree(p))) throw new UserError(`${p}: not in the Xen tree (is this the right Xen version?)`);
@@ -24,6 +25,7 @@ export function createContext(tree: string, target: Target, model: EModel): Patc
   };
   return {
     target,
+    version,
     model,
     generated: (p) => {
       if (!existsSync(generatedPath(p))) throw new UserError(`${p} does not exist: run \`npm run generate\``);

@@ -2,9 +2,12 @@
 // to a Xen tree, written against the target's layout.
 import type { EModel } from '../../generators/elaborate/model.ts';
 import type { Target } from '../xen-tree/targets.ts';
+import type { XenVersion } from '../xen-tree/version.ts';
 
 export interface PatchContext {
   target: Target;
+  /** The version of the tree the series is built on (xen/Makefile). */
+  version: XenVersion;
   model: EModel;
   /** Contents of a file under the repository's generated/ directory. */
   generated: (path: string) => string;

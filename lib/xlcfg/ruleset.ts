@@ -94,6 +94,11 @@ export function resolveCocoRules(model: EModel, config: CocoConfig = cocoConfig)
   return { config, kinds, options: config.options.map((o) => resolveOption(o, model)), messages };
 }
 
+/** The C enumerator gentypes.py makes of a kind of the IDL enumeration (LIBXL_COCO_TYPE_SEV_ES). */
+export function libxlKindConst(config: CocoConfig, kindIdl: string): string {
+  return `LIBXL_${config.idl.kindEnum.toUpperCase()}_${kindIdl.toUpperCase()}`;
+}
+
 /** `"a", "b" or "c"`: how messages list kinds. */
 export function kindList(names: readonly string[]): string {
   const q = names.map((n) => `"${n}"`);

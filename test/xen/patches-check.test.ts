@@ -23,12 +23,12 @@ if (tree.path === null) console.warn(`test/xen/patches-check: skipped: ${tree.re
 /** What a check of this series must have reported, read from the patches themselves. */
 function expectedSteps(target: string): string[] {
   const dir = seriesDir(target);
-  const patches = seriesFiles(dir).filter((f) => !f.startsWith('0000-'));
-  const touchesOcaml = patches.some((f) => /^diff --git a\/tools\/ocaml\/libs\/xc\//m.test(readFileSync(join(dir, f), 'utf8')));
+  const patches = seriesFiles(dir)
+    .filter((f) => !f.startsWith('0000-'))
+    .map((f) => ({ name: f.replace(/\.patch$/, ''), text: readFileSync(join(dir, f), 'utf8') }));
+  const touchesOcaml = patches.some((p) => /^diff --git a\/tools\/ocaml\/libs\/xc\//m.test(p.text));
   return patches
-    .flatMap((f) => {
-      const text = readFileSync(join(dir, f), 'utf8');
-      const name = f.replace(/\.patch$/, '');
+    .flatMap(({ name, text }) => {
       const steps = [`ok   apply-check ${name}`, `ok   apply ${name}`];
       if (/^diff --git a\/xen\//m.test(text)) steps.push(`ok   hypervisor build after ${name}`);
       if (/^diff --git a\/tools\//m.test(text)) steps.push(`ok   tools build (IDL, libxl types, xl_parse) after ${name}`);

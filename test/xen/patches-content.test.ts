@@ -28,7 +28,8 @@ for (const target of ['xen-4.17', 'staging']) {
   const dir = seriesDir(target);
   const files = seriesFiles(dir);
   describe.skipIf(files.length === 0)(`${target} series content`, () => {
-    const vmcbPatch = () => readFileSync(join(dir, files.find((f) => /^0002-/.test(f))!), 'utf8');
+    const patchOf = (n: string) => readFileSync(join(dir, files.find((f) => f.startsWith(`${n}-`))!), 'utf8');
+    const vmcbPatch = () => patchOf('0002');
 
     it('checks the SEV-ES control-area offsets of the APM in build_assertions()', () => {
       const text = vmcbPatch();
@@ -47,7 +48,6 @@ for (const target of ['xen-4.17', 'staging']) {
 
     // The domctl patch's facts come from the tree it was made against (the
     // flag it displaces in the diff context), the libxl side from the IDL it adds.
-    const patchOf = (n: string) => readFileSync(join(dir, files.find((f) => f.startsWith(`${n}-`))!), 'utf8');
 
     it('gives XEN_DOMCTL_CDF_coco the bit after the tree\'s last create flag and makes it the new max', () => {
       const text = patchOf('0005');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { hex } from '../common.ts';
 import type { CocoRules, ResolvedKind, ResolvedOption } from '../../../lib/xlcfg/ruleset.ts';
-import { kindList } from '../../../lib/xlcfg/ruleset.ts';
+import { kindList, libxlKindConst } from '../../../lib/xlcfg/ruleset.ts';
 import { QUOTE_KEEP, QUOTE_LIMIT } from '../../../lib/xlcfg/messages.ts';
 import { cCall, cFormat, cStringEscape, type CArg } from './cmessage.ts';
 import type { RuleId } from '../../../schema/coco-model.ts';
@@ -17,7 +17,7 @@ const PRIX64 = '%" PRIx64 "';
 const template = Handlebars.compile(readFileSync(new URL('./libxl_x86.c.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: true });
 
 export function kindConst(rules: CocoRules, k: ResolvedKind): string {
-  return `LIBXL_${rules.config.idl.kindEnum.toUpperCase()}_${k.idl.toUpperCase()}`;
+  return libxlKindConst(rules.config, k.idl);
 }
 
 function u64(v: bigint): string {

@@ -1,7 +1,7 @@
 // The non-C parts of the libxl fragments: IDL types, the LIBXL_HAVE block and
 // the xl.cfg(5) POD section.
 import type { CocoRules, ResolvedOption } from '../../../lib/xlcfg/ruleset.ts';
-import { kindList } from '../../../lib/xlcfg/ruleset.ts';
+import { kindList, libxlKindConst } from '../../../lib/xlcfg/ruleset.ts';
 import { hex } from '../common.ts';
 
 const IDL_TYPE: Record<ResolvedOption['type'], string> = {
@@ -18,7 +18,7 @@ export function idlTypes(rules: CocoRules): string[] {
   return [
     `libxl_${idl.kindEnum} = Enumeration("${idl.kindEnum}", [`,
     ...rules.kinds.map((k) => `    (${k.value}, "${k.idl}"),`),
-    `    ], init_val = "LIBXL_${idl.kindEnum.toUpperCase()}_NONE")`,
+    `    ], init_val = "${libxlKindConst(rules.config, rules.kinds[0]!.idl)}")`,
     '',
     '# Confidential computing (AMD SEV, SEV-ES, SEV-SNP), see xl.cfg(5).',
     '# Not given: policy LIBXL_COCO_POLICY_DEFAULT (the kind\'s default), cbitpos',

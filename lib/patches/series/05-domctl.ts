@@ -4,7 +4,6 @@
 // schema/coco-config.ts, the flag's bit and the interface version from the tree.
 import { cocoConfig } from '../../../schema/coco-config.ts';
 import { UserError } from '../../errors.ts';
-import { readXenVersion } from '../../xen-tree/version.ts';
 import { insertBefore, lineContaining, replaceOnce } from '../edit.ts';
 import type { PatchContext, PatchDef } from '../types.ts';
 
@@ -30,20 +29,20 @@ function lastCreateFlag(text: string, file: string): { name: string; bit: number
   return { name, bit: Number(/<<\s*(\d+)\)$/.exec(def)![1]) };
 }
 
-function editDomctl(ctx: PatchContext): { last: string; bit: number; version: string } {
-  let out = { last: '', bit: 0, version: '' };
+/** Adds the flag as the new max and bumps the interface version; returns the flag it displaces as max. */
+function editDomctl(ctx: PatchContext): string {
+  let last = '';
   ctx.edit(DOMCTL_H, (text, file) => {
-    const { name, bit } = lastCreateFlag(text, file);
-    const bumped = text.replace(/^(#define XEN_DOMCTL_INTERFACE_VERSION 0x)([0-9a-f]{8})$/m, (_, p: string, v: string) => {
-      out.version = (parseInt(v, 16) + 1).toString(16).padStart(8, '0');
-      return p + out.version;
-    });
-    if (!out.version) throw new UserError(`${file}: no XEN_DOMCTL_INTERFACE_VERSION line`);
+    const flag = lastCreateFlag(text, file);
+    last = flag.name;
+    const version = /^#define XEN_DOMCTL_INTERFACE_VERSION 0x([0-9a-f]{8})$/m.exec(text)?.[1];
+    if (version === undefined) throw new UserError(`${file}: no XEN_DOMCTL_INTERFACE_VERSION line`);
+    const bumped = (parseInt(version, 16) + 1).toString(16).padStart(8, '0');
+    text = replaceOnce(text, `INTERFACE_VERSION 0x${version}\n`, `INTERFACE_VERSION 0x${bumped}\n`, file);
     // Trees that record the release of the last bump (staging) get this one's.
-    const v = readXenVersion(ctx.path(''));
-    const noted = bumped.replace(/^( \* Last version bump: Xen )\d+\.\d+$/m, `$1${v.major}.${v.minor}`);
+    text = text.replace(/^( \* Last version bump: Xen )\d+\.\d+$/m, `$1${ctx.version.major}.${ctx.version.minor}`);
     text = insertBefore(
-      noted,
+      text,
       '\n/* Max XEN_DOMCTL_CDF_* constant.  Used for ABI checking. */\n',
       [
         '/*',
@@ -51,14 +50,13 @@ function editDomctl(ctx: PatchContext): { last: string; bit: number; version: st
         ' * depending on the kind, register state) the hypervisor cannot read?  The',
         ' * kind is architecture specific: on x86 xen_arch_domainconfig.coco_kind.',
         ' */',
-        `#define XEN_DOMCTL_CDF_coco           (1U << ${bit + 1})`,
+        `#define XEN_DOMCTL_CDF_coco           (1U << ${flag.bit + 1})`,
       ].join('\n') + '\n',
       file,
     );
-    out = { ...out, last: name, bit: bit + 1 };
-    return replaceOnce(text, `#define XEN_DOMCTL_CDF_MAX XEN_DOMCTL_CDF_${name}\n`, '#define XEN_DOMCTL_CDF_MAX XEN_DOMCTL_CDF_coco\n', file);
+    return replaceOnce(text, `#define XEN_DOMCTL_CDF_MAX XEN_DOMCTL_CDF_${last}\n`, '#define XEN_DOMCTL_CDF_MAX XEN_DOMCTL_CDF_coco\n', file);
   });
-  return out;
+  return last;
 }
 
 function editArchConfig(ctx: PatchContext): void {
@@ -183,7 +181,7 @@ export const domctlPatch: PatchDef = {
       'set a kind.',
   ],
   apply: (ctx) => {
-    const { last } = editDomctl(ctx);
+    const last = editDomctl(ctx);
     editArchConfig(ctx);
     editCommonSanitise(ctx, last);
     editX86Sanitise(ctx);

@@ -2,6 +2,7 @@
 // generator derives from the IDL.
 import { execaSync } from 'execa';
 import { cocoConfig } from '../../../schema/coco-config.ts';
+import { libxlKindConst } from '../../xlcfg/ruleset.ts';
 import { insertAfter } from '../edit.ts';
 import { fragmentsFor, placeFragments } from '../libxl-fragments.ts';
 import type { PatchContext, PatchDef } from '../types.ts';
@@ -14,7 +15,7 @@ const isLibxl = (target: string) => target.startsWith('tools/libs/') || target.s
 function passKindToDomctl(ctx: PatchContext): void {
   const field = `d_config->b_info.arch_x86.${cocoConfig.idl.buildInfoField}.type`;
   const cases = cocoConfig.kinds.flatMap((k) => [
-    `    case LIBXL_${cocoConfig.idl.kindEnum.toUpperCase()}_${k.idl.toUpperCase()}:`,
+    `    case ${libxlKindConst(cocoConfig, k.idl)}:`,
     `        config->arch.coco_kind = ${cocoKindMacro(k.idl)};`,
     '        break;',
   ]);
