@@ -209,7 +209,7 @@ const input: CocoConfigInput = {
       type: 'boolean',
       default: true,
       description:
-        'Let attestation reports be signed with the VCEK (the chip-unique key); 0 restricts the guest to the VLEK (VCEK_DISABLED of SNP_LAUNCH_FINISH). Default: allowed.',
+        'Let attestation reports be signed with the VCEK (the chip-unique key); 0 restricts the guest to the VLEK (VCEK_DISABLED of SNP_LAUNCH_FINISH).',
       kinds: SNP,
       libvirt: { attribute: 'vcek' },
       qemu: 'vcek-disabled= (inverted)',

@@ -31,6 +31,11 @@ describe('generated/libxl fragments', () => {
     expect(idl).toContain('(3, "sev_snp"),');
     expect(idl).toContain('init_val = "LIBXL_COCO_TYPE_NONE"');
     expect(idl).toMatch(/\("policy",\s+UInt\(64, init_val = "LIBXL_COCO_POLICY_DEFAULT"/);
+    // A 64-bit value through either JSON back end, as Xen's own uint64/MemKB are:
+    // yajl (libxl__uint64_gen_json) and json-c (libxl__uint64_gen_jso, Xen >= 4.20).
+    const policy = idl.split('\n').find((l) => l.includes('("policy",'))!;
+    expect(policy).toContain('json_gen_fn = "libxl__uint64_gen_json"');
+    expect(policy).toContain('jsonc_json_gen_fn = "libxl__uint64_gen_jso"');
     expect(idl).toMatch(/\("kernel_hashes",\s+libxl_defbool\)/);
     expect(idl).toMatch(/\("id_block",\s+string\)/);
     expect(body('libxl_types.arch_x86.idl')).toMatch(/\("coco", libxl_coco_info\),/);
@@ -43,6 +48,9 @@ describe('generated/libxl fragments', () => {
     for (const o of rules.options) {
       expect(xl).toContain(`"${o.key}"`);
       expect(pod).toContain(`=item B<${o.key}=`);
+      // One default per option (the page once said "Default: allowed. Default: 1.").
+      const item = pod.slice(pod.indexOf(`=item B<${o.key}=`)).split(/\n=item /)[0]!;
+      expect(item.match(/Default:/g)?.length ?? 0, o.key).toBeLessThanOrEqual(1);
     }
     for (const k of rules.kinds) expect(xl).toContain(`!strcmp(buf, "${k.name}")`);
     expect(pod).toMatch(/\(TSME\)\s+needs\s+no\s+option/);

@@ -14,7 +14,9 @@ const IDL_TYPE: Record<ResolvedOption['type'], string> = {
 export function idlTypes(rules: CocoRules): string[] {
   const idl = rules.config.idl;
   const col = (name: string) => `("${name}",`.padEnd(33);
-  const policyType = `UInt(64, init_val = "${idl.policyDefault}", json_gen_fn = "libxl__uint64_gen_json")`;
+  // 64-bit: both JSON back ends must keep every bit (yajl, and json-c in
+  // Xen 4.20 and later; older idl.py ignores the json-c keyword).
+  const policyType = `UInt(64, init_val = "${idl.policyDefault}", json_gen_fn = "libxl__uint64_gen_json", jsonc_json_gen_fn = "libxl__uint64_gen_jso")`;
   return [
     `libxl_${idl.kindEnum} = Enumeration("${idl.kindEnum}", [`,
     ...rules.kinds.map((k) => `    (${k.value}, "${k.idl}"),`),
