@@ -14,66 +14,64 @@
 #include "vmgexit.h"
 
 /* GHCB layout: byte offsets and valid bits of the fields used here. */
-#define SHARED_BUF_START            0x800
-#define SHARED_BUF_END              0xff0
-#define VALID_BITMAP                0x3f0
-#define VALID_BITMAP_SIZE           16
-#define OFF_CPL                     0xcb
-#define BIT_CPL                     25
-#define OFF_XSS                     0x140
-#define BIT_XSS                     40
-#define OFF_RAX                     0x1f8
-#define BIT_RAX                     63
-#define OFF_RCX                     0x308
-#define BIT_RCX                     97
-#define OFF_RDX                     0x310
-#define BIT_RDX                     98
-#define OFF_RBX                     0x318
-#define BIT_RBX                     99
-#define OFF_RSI                     0x330
-#define BIT_RSI                     102
-#define OFF_SW_EXIT_CODE            0x390
-#define BIT_SW_EXIT_CODE            114
-#define OFF_SW_EXIT_INFO_1          0x398
-#define BIT_SW_EXIT_INFO_1          115
-#define OFF_SW_EXIT_INFO_2          0x3a0
-#define BIT_SW_EXIT_INFO_2          116
-#define OFF_SW_SCRATCH              0x3a8
-#define BIT_SW_SCRATCH              117
-#define OFF_XCR0                    0x3e8
-#define BIT_XCR0                    125
-#define OFF_PROTOCOL_VERSION        0xffa
-#define OFF_GHCB_USAGE              0xffc
+#define SHARED_BUF_START                0x800
+#define SHARED_BUF_END                  0xff0
+#define VALID_BITMAP                    0x3f0
+#define VALID_BITMAP_SIZE               16
+#define OFF_CPL                         0xcb
+#define BIT_CPL                         25
+#define OFF_XSS                         0x140
+#define BIT_XSS                         40
+#define OFF_RAX                         0x1f8
+#define BIT_RAX                         63
+#define OFF_RCX                         0x308
+#define BIT_RCX                         97
+#define OFF_RDX                         0x310
+#define BIT_RDX                         98
+#define OFF_RBX                         0x318
+#define BIT_RBX                         99
+#define OFF_SW_EXIT_CODE                0x390
+#define BIT_SW_EXIT_CODE                114
+#define OFF_SW_EXIT_INFO_1              0x398
+#define BIT_SW_EXIT_INFO_1              115
+#define OFF_SW_EXIT_INFO_2              0x3a0
+#define BIT_SW_EXIT_INFO_2              116
+#define OFF_SW_SCRATCH                  0x3a8
+#define BIT_SW_SCRATCH                  117
+#define OFF_XCR0                        0x3e8
+#define BIT_XCR0                        125
+#define OFF_PROTOCOL_VERSION            0xffa
+#define OFF_GHCB_USAGE                  0xffc
 
-#define GHCB_DEFAULT_USAGE          0x0
-#define GHCB_HV_RESP_NO_ACTION      0x0
-#define GHCB_HV_RESP_ISSUE_EXCEPTION 0x1
-#define GHCB_HV_RESP_MALFORMED_INPUT 0x2
-#define GHCB_ERR_NOT_REGISTERED     0x1
-#define GHCB_ERR_INVALID_USAGE      0x2
-#define GHCB_ERR_INVALID_SCRATCH_AREA 0x3
-#define GHCB_ERR_MISSING_INPUT      0x4
-#define GHCB_ERR_INVALID_INPUT      0x5
-#define GHCB_ERR_INVALID_EVENT      0x6
-#define SVM_IOIO_TYPE_MASK          0x1
-#define SVM_IOIO_SZ8_MASK           0x10
-#define SVM_IOIO_SZ16_MASK          0x20
-#define SVM_IOIO_SZ32_MASK          0x40
-#define SVM_VMGEXIT_SET_AP_JUMP_TABLE 0x0
-#define SVM_VMGEXIT_AP_DESTROY      0x2
-#define VMGEXIT_PSC_MAX_ENTRY       0xfd
-#define VMGEXIT_PSC_OP_PRIVATE      0x1
-#define VMGEXIT_PSC_OP_SHARED       0x2
-#define VMGEXIT_PSC_ERROR_INVALID_HDR 0x100000001ULL
+#define GHCB_DEFAULT_USAGE              0x0
+#define GHCB_HV_RESP_NO_ACTION          0x0
+#define GHCB_HV_RESP_ISSUE_EXCEPTION    0x1
+#define GHCB_HV_RESP_MALFORMED_INPUT    0x2
+#define GHCB_ERR_NOT_REGISTERED         0x1
+#define GHCB_ERR_INVALID_USAGE          0x2
+#define GHCB_ERR_INVALID_SCRATCH_AREA   0x3
+#define GHCB_ERR_MISSING_INPUT          0x4
+#define GHCB_ERR_INVALID_INPUT          0x5
+#define GHCB_ERR_INVALID_EVENT          0x6
+#define SVM_IOIO_TYPE_MASK              0x1
+#define SVM_IOIO_SZ8_MASK               0x10
+#define SVM_IOIO_SZ16_MASK              0x20
+#define SVM_IOIO_SZ32_MASK              0x40
+#define SVM_VMGEXIT_SET_AP_JUMP_TABLE   0x0
+#define SVM_VMGEXIT_AP_DESTROY          0x2
+#define VMGEXIT_PSC_MAX_ENTRY           0xfd
+#define VMGEXIT_PSC_OP_PRIVATE          0x1
+#define VMGEXIT_PSC_OP_SHARED           0x2
+#define VMGEXIT_PSC_ERROR_INVALID_HDR   0x100000001ULL
 #define VMGEXIT_PSC_ERROR_INVALID_ENTRY 0x100000002ULL
 
-#define PROTOCOL_MIN                1
-#define PROTOCOL_MAX                2
-#define PROTOCOL_SNP_MIN            2
-#define MMIO_MAX_LENGTH             8
-#define PSC_DESC_SIZE               0x7f0
-#define NO_FIELD                    (~0U)
-#define EXC_GP                      13
+#define PROTOCOL_MIN                    1
+#define PROTOCOL_MAX                    2
+#define PROTOCOL_SNP_MIN                2
+#define MMIO_MAX_LENGTH                 8
+#define PSC_DESC_SIZE                   0x7f0
+#define NO_FIELD                        (~0U)
+#define EXC_GP                          13
 
 enum handler {
     H_DR7_READ,
@@ -113,24 +111,24 @@ enum scratch_kind {
 
 /* Value checks reporting GHCB_ERR_INVALID_INPUT. */
 /* sw_exit_info_2 (length) is 1..8 bytes */
-#define RULE_MMIO_LENGTH            (1U << 0)
+#define RULE_MMIO_LENGTH                (1U << 0)
 /* exactly one of the SZ8/SZ16/SZ32 bits of sw_exit_info_1 is set */
-#define RULE_IOIO_OPERAND_SIZE      (1U << 1)
+#define RULE_IOIO_OPERAND_SIZE          (1U << 1)
 /* sw_exit_info_1 is 0 (RDMSR) or 1 (WRMSR) */
-#define RULE_MSR_DIRECTION          (1U << 2)
+#define RULE_MSR_DIRECTION              (1U << 2)
 /* sw_exit_info_1 is 0 (set) or 1 (get) */
-#define RULE_AP_JUMP_TABLE_OP       (1U << 3)
+#define RULE_AP_JUMP_TABLE_OP           (1U << 3)
 /*
  * sw_exit_info_1[31:0] is CREATE_ON_INIT, CREATE or DESTROY; for the create
  * requests rax equals the SEV features of the guest, and sw_exit_info_2
  * (VMSA) is page aligned but not 2 MiB aligned
  */
-#define RULE_AP_CREATION_OP         (1U << 4)
+#define RULE_AP_CREATION_OP             (1U << 4)
 /*
  * sw_exit_info_1 and sw_exit_info_2 (request and response pages) are page
  * aligned and different
  */
-#define RULE_GUEST_REQUEST_PAGES    (1U << 5)
+#define RULE_GUEST_REQUEST_PAGES        (1U << 5)
 
 struct field {
     uint16_t offset;
@@ -176,8 +174,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_DR7_READ,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* DR7_WRITE: Table 6, "DR7 Write" */
     {
@@ -187,7 +183,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_DR7_WRITE,
         .nr_required = 1,
-        .nr_cond = 0,
         .required = {
             { OFF_RAX, BIT_RAX },
         },
@@ -199,8 +194,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_RDTSC,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* RDPMC: Table 6, "RDPMC" */
     {
@@ -210,7 +203,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_RDPMC,
         .nr_required = 1,
-        .nr_cond = 0,
         .required = {
             { OFF_RCX, BIT_RCX },
         },
@@ -246,8 +238,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_INVD,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* IOIO: Table 6, "IOIO" */
     {
@@ -256,7 +246,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_IOIO,
-        .nr_required = 0,
         .nr_cond = 2,
         .scratch = SCRATCH_STRING_IO,
         .scratch_cond = true,
@@ -315,7 +304,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_VMMCALL,
         .nr_required = 2,
-        .nr_cond = 0,
         .required = {
             { OFF_RAX, BIT_RAX },
             { OFF_CPL, BIT_CPL },
@@ -328,8 +316,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_RDTSCP,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* WBINVD: Table 6, "WBINVD" */
     {
@@ -338,8 +324,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_WBINVD,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* MONITOR: Table 6, "MONITOR/MONITORX" */
     {
@@ -349,7 +333,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_MONITOR,
         .nr_required = 3,
-        .nr_cond = 0,
         .required = {
             { OFF_RAX, BIT_RAX },
             { OFF_RCX, BIT_RCX },
@@ -364,7 +347,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_MWAIT,
         .nr_required = 2,
-        .nr_cond = 0,
         .required = {
             { OFF_RAX, BIT_RAX },
             { OFF_RCX, BIT_RCX },
@@ -378,7 +360,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_MMIO_READ,
         .nr_required = 1,
-        .nr_cond = 0,
         .scratch = SCRATCH_MMIO,
         .rules = RULE_MMIO_LENGTH,
         .required = {
@@ -393,7 +374,6 @@ static const struct event events[] = {
         .feature_bit = -1,
         .handler = H_MMIO_WRITE,
         .nr_required = 1,
-        .nr_cond = 0,
         .scratch = SCRATCH_MMIO,
         .rules = RULE_MMIO_LENGTH,
         .required = {
@@ -407,8 +387,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_NMI_COMPLETE,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* AP_HLT_LOOP: Table 6, "AP Reset Hold" */
     {
@@ -417,8 +395,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_AP_HLT_LOOP,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* AP_JUMP_TABLE: Table 6, "AP Jump Table" */
     {
@@ -427,8 +403,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_AP_JUMP_TABLE,
-        .nr_required = 0,
-        .nr_cond = 0,
         .rules = RULE_AP_JUMP_TABLE_OP,
     },
     /* PSC: Table 6, "SNP Page State Change" */
@@ -440,7 +414,6 @@ static const struct event events[] = {
         .feature_bit = 0,
         .handler = H_PSC,
         .nr_required = 1,
-        .nr_cond = 0,
         .scratch = SCRATCH_PSC,
         .required = {
             { OFF_SW_SCRATCH, BIT_SW_SCRATCH },
@@ -454,8 +427,6 @@ static const struct event events[] = {
         .snp_only = true,
         .feature_bit = 0,
         .handler = H_GUEST_REQUEST,
-        .nr_required = 0,
-        .nr_cond = 0,
         .rules = RULE_GUEST_REQUEST_PAGES,
     },
     /* EXT_GUEST_REQUEST: Table 6, "SNP Extended Guest Request" */
@@ -467,7 +438,6 @@ static const struct event events[] = {
         .feature_bit = 0,
         .handler = H_EXT_GUEST_REQUEST,
         .nr_required = 2,
-        .nr_cond = 0,
         .rules = RULE_GUEST_REQUEST_PAGES,
         .required = {
             { OFF_RAX, BIT_RAX },
@@ -482,7 +452,6 @@ static const struct event events[] = {
         .snp_only = true,
         .feature_bit = 1,
         .handler = H_AP_CREATION,
-        .nr_required = 0,
         .nr_cond = 1,
         .rules = RULE_AP_CREATION_OP,
         .cond = {
@@ -504,8 +473,6 @@ static const struct event events[] = {
         .snp_only = true,
         .feature_bit = 2,
         .handler = H_NOT_OFFERED,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* HV_IPI: Table 6, "SNP Restricted Injection" */
     {
@@ -515,8 +482,6 @@ static const struct event events[] = {
         .snp_only = true,
         .feature_bit = 2,
         .handler = H_NOT_OFFERED,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* HV_TIMER: Table 6, "SNP Restricted Injection" */
     {
@@ -526,8 +491,6 @@ static const struct event events[] = {
         .snp_only = true,
         .feature_bit = 3,
         .handler = H_NOT_OFFERED,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* GET_APIC_IDS: Table 6, "Get APIC IDs" */
     {
@@ -538,7 +501,6 @@ static const struct event events[] = {
         .feature_bit = 4,
         .handler = H_NOT_OFFERED,
         .nr_required = 1,
-        .nr_cond = 0,
         .required = {
             { OFF_RAX, BIT_RAX },
         },
@@ -551,8 +513,6 @@ static const struct event events[] = {
         .snp_only = true,
         .feature_bit = 5,
         .handler = H_NOT_OFFERED,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* HV_FEATURES: Table 6, "Hypervisor Feature Support" */
     {
@@ -561,8 +521,6 @@ static const struct event events[] = {
         .min_version = 2,
         .feature_bit = -1,
         .handler = H_HV_FEATURES,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* TERM_REQUEST: Table 6, "Termination Request" */
     {
@@ -571,8 +529,6 @@ static const struct event events[] = {
         .min_version = 2,
         .feature_bit = -1,
         .handler = H_TERM_REQUEST,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
     /* UNSUPPORTED_EVENT: Table 6, "Unsupported Event" */
     {
@@ -581,8 +537,6 @@ static const struct event events[] = {
         .min_version = 1,
         .feature_bit = -1,
         .handler = H_UNSUPPORTED_EVENT,
-        .nr_required = 0,
-        .nr_cond = 0,
     },
 };
 

@@ -19,8 +19,8 @@ const ull = (v: bigint) => `${hex(v)}ULL`;
 const fieldInit = (f: FieldRef) => `{ OFF_${up(f.name)}, BIT_${up(f.name)} }`;
 const maskText = (m: bigint) => (m === 0xffff_ffff_ffff_ffffn ? '~0ULL' : m === 0xffff_ffffn ? '~0U' : ull(m));
 const condInit = (c: ECondition) => `{ OFF_${up(c.field)}, ${c.op === 'ne' ? 'true' : 'false'}, ${maskText(c.mask)}, ${ull(c.value)} }`;
-/** `#define NAME` padded so values line up in column 37. */
-const pad = (name: string) => ' '.repeat(Math.max(1, 28 - name.length));
+/** `#define NAME` padded so values line up in column 41. */
+const pad = (name: string) => ' '.repeat(Math.max(1, 32 - name.length));
 
 /** Lines of a C comment wrapped to fit 80 columns at `indent`. */
 function commentLines(text: string, indent: string): string[] {
@@ -60,8 +60,8 @@ function eventInit(e: ENaeEvent): string {
     ...(e.snpOnly ? [`${I}.snp_only = true,`] : []),
     `${I}.feature_bit = ${e.featureBit ?? -1},`,
     `${I}.handler = H_${up(e.src.handler)},`,
-    `${I}.nr_required = ${e.required.length},`,
-    `${I}.nr_cond = ${e.conditional.length},`,
+    ...(e.required.length ? [`${I}.nr_required = ${e.required.length},`] : []),
+    ...(e.conditional.length ? [`${I}.nr_cond = ${e.conditional.length},`] : []),
     ...(e.scratch ? [`${I}.scratch = SCRATCH_${up(e.scratch.kind)},`] : []),
     ...(e.scratch?.whenE ? [`${I}.scratch_cond = true,`, ...commentLines(e.scratch.whenE.text, I), `${I}.scratch_when = ${condInit(e.scratch.whenE)},`] : []),
     ...(e.rules.length ? [`${I}.rules = ${e.rules.map((r) => `RULE_${up(r)}`).join(' | ')},`] : []),
@@ -125,8 +125,18 @@ export function emitCVmgexit(model: EModel): OutputFile[] {
   const pageField = (n: string) => ghcb.fields.find((f) => f.name === n)!;
   const shared = pageField('shared_buffer');
   const save = model.structs.get('ghcb_save_area')!;
+  // Only the fields the C names: the code's own, and those the table entries refer to.
+  const used = new Set<string>(['cpl', 'xss', 'rax', 'rbx', 'rcx', 'rdx', 'sw_exit_code', 'sw_exit_info_1', 'sw_exit_info_2', 'sw_scratch', 'xcr0']);
+  for (const e of t.nae) {
+    for (const f of e.required) used.add(f.name);
+    for (const c of e.conditional) {
+      used.add(c.when.field);
+      for (const f of c.fields) used.add(f.name);
+    }
+    if (e.scratch?.whenE) used.add(e.scratch.whenE.field);
+  }
   const fields = [
-    ...[...t.fields.values()].sort((a, b) => a.offset - b.offset).map((f) => ({ upper: up(f.name), pad: pad(`OFF_${up(f.name)}`), offset: hex(f.offset), hasBit: true, bit: f.validBit })),
+    ...[...t.fields.values()].filter((f) => used.has(f.name)).sort((a, b) => a.offset - b.offset).map((f) => ({ upper: up(f.name), pad: pad(`OFF_${up(f.name)}`), offset: hex(f.offset), hasBit: true, bit: f.validBit })),
     ...['protocol_version', 'ghcb_usage'].map((n) => ({ upper: up(n), pad: pad(`OFF_${up(n)}`), offset: hex(pageField(n).offset), hasBit: false, bit: 0 })),
   ];
   const constants = CONSTANTS.map((name) => {
