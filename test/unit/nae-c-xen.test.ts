@@ -2,14 +2,16 @@
 // sev-vmgexit.[ch]. Here they are compiled as Xen compiles them:
 // freestanding, with only Xen's headers (stand-ins declaring what Xen offers),
 // calling nothing but memcpy/memset and the vmgexit_be_*() backends the
-// header declares; with the userspace shim (test/c/xen-shim) under gcc and
-// clang -Wall -Wextra -Werror; and read for what a Xen maintainer rejects.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// header declares; against the real Xen 4.17 headers with Xen's own flags;
+// with the userspace shim (test/c/xen-shim) under gcc and clang -Wall -Wextra
+// -Werror; and read for what a Xen maintainer rejects.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { compilers, tempDir } from '../helpers/cc.ts';
+import { xenTree } from '../xen/tree.ts';
 
 const GEN = join(REPO_ROOT, 'generated/c');
 const SHIM = join(REPO_ROOT, 'test/c/xen-shim/include');
@@ -102,4 +104,36 @@ describe('generated/c/vmgexit.[ch] as Xen source', () => {
     expect(h).toMatch(/bool snp;/);
     expect(h).toMatch(/bool ghcb_registered;/);
   });
+});
+
+describe('generated/c/vmgexit.[ch] against the real Xen 4.17 headers', async () => {
+  const tree = await xenTree();
+  const ccs = await compilers();
+  let xen: string | undefined;
+  /** A configured copy of the tree's xen/ (defconfig writes include/generated/autoconf.h). */
+  async function configured(): Promise<string> {
+    if (xen) return xen;
+    const root = tempDir('xen-417');
+    for (const p of ['xen', 'Config.mk', 'config']) cpSync(join(tree.path!, p), join(root, p), { recursive: true });
+    const r = await execa('make', ['-s', '-C', join(root, 'xen'), 'defconfig'], { reject: false, all: true });
+    if (r.exitCode !== 0) throw new Error(`make defconfig failed:\n${r.all}`);
+    const svm = join(root, 'xen/arch/x86/hvm/svm');
+    writeFileSync(join(svm, 'sev-vmgexit.h'), header());
+    writeFileSync(join(svm, 'sev-vmgexit.c'), source().replace('#include "vmgexit.h"', '#include "sev-vmgexit.h"'));
+    xen = join(root, 'xen');
+    return xen;
+  }
+  it.skipIf(!tree.path).each(ccs)(
+    `%s: builds as xen/arch/x86/hvm/svm/sev-vmgexit.c with Xen's flags plus -Wextra${tree.path ? '' : ` (skipped: ${tree.reason})`}`,
+    async (cc) => {
+      const dir = await configured();
+      // Xen's CFLAGS (Config.mk, xen/Makefile); its headers as system headers so -Wextra judges only this file.
+      const flags = ['-std=gnu99', '-m64', '-O2', '-fno-builtin', '-fno-common', '-nostdinc', '-fno-strict-aliasing', '-D__XEN__', '-include', 'include/xen/config.h'];
+      const incs = ['include', 'arch/x86/include', 'arch/x86/include/generated'].flatMap((d) => ['-isystem', d]);
+      const warn = ['-Wall', '-Wextra', '-Werror', '-Wstrict-prototypes', '-Wredundant-decls', '-Wno-pointer-arith', '-Wdeclaration-after-statement', '-Wvla'];
+      const r = await execa(cc, [...flags, ...incs, ...warn, '-c', 'arch/x86/hvm/svm/sev-vmgexit.c', '-o', join(tempDir('xen-obj'), 'sev-vmgexit.o')], { cwd: dir, reject: false, all: true });
+      expect(r.exitCode, r.all).toBe(0);
+    },
+    120_000,
+  );
 });
