@@ -32,6 +32,18 @@ class Recording extends ModelBackend {
     this.calls.push(['io_out', hex(port), String(size), hex(value)]);
     super.ioOut(port, size, value);
   }
+  override cpuid(leaf: number, subleaf: number, xcr0: bigint, xss: bigint): [number, number, number, number] {
+    this.calls.push(['cpuid', hex(leaf), hex(subleaf), hex(xcr0), hex(xss)]);
+    return super.cpuid(leaf, subleaf, xcr0, xss);
+  }
+  override dr7Read(): bigint {
+    this.calls.push(['dr7_read']);
+    return super.dr7Read();
+  }
+  override dr7Write(value: bigint): void {
+    this.calls.push(['dr7_write', hex(value)]);
+    super.dr7Write(value);
+  }
   override apCreation(op: number, apicId: number, vmsa: bigint): void {
     this.calls.push(['ap_creation', hex(op), hex(apicId), hex(vmsa)]);
     super.apCreation(op, apicId, vmsa);
