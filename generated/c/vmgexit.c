@@ -65,6 +65,11 @@
 #define VMGEXIT_PSC_ERROR_INVALID_HDR   0x100000001ULL
 #define VMGEXIT_PSC_ERROR_INVALID_ENTRY 0x100000002ULL
 
+/*
+ * The spec leaves the scratch limit outside the GHCB page to the hypervisor
+ * (KVM uses 16 pages); #VC MMIO moves at most 8 bytes; this hypervisor offers
+ * GHCB protocol versions 1 and 2 and SEV-SNP requires version 2.
+ */
 #define PROTOCOL_MIN                    1
 #define PROTOCOL_MAX                    2
 #define PROTOCOL_SNP_MIN                2

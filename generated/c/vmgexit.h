@@ -20,12 +20,7 @@
 struct vcpu;
 
 #define VMGEXIT_PAGE_SIZE           0x1000
-/*
- * Hypervisor policy where the spec leaves room: The spec leaves the scratch
- * limit outside the GHCB page to the hypervisor (KVM uses 16 pages); #VC MMIO
- * moves at most 8 bytes; this hypervisor offers GHCB protocol versions 1 and
- * 2 and SEV-SNP requires version 2.
- */
+/* The largest scratch area outside the GHCB page (hypervisor policy). */
 #define VMGEXIT_SCRATCH_MAX         0x10000
 
 enum vmgexit_verdict {
@@ -73,7 +68,12 @@ void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
  * Backends, defined by the includer.  Each is called only for a request
  * that passed validation, with values taken from the snapshot.  A bool
  * result of false makes the guest take #GP (rdpmc, rdmsr, wrmsr) or, for
- * read_guest/write_guest, answers GHCB_ERR_INVALID_SCRATCH_AREA.
+ * read_guest/write_guest, answers GHCB_ERR_INVALID_SCRATCH_AREA.  A
+ * uint64_t result of ap_hlt_loop, ap_jump_table_get, guest_request and
+ * ext_guest_request is the SW_EXITINFO2 of the answer; ext_guest_request
+ * reads the guest's page count from *npages and returns the count needed
+ * there (RBX of the answer).  read_guest copies an outside scratch area
+ * in once per request; write_guest copies results back.
  */
 uint64_t vmgexit_be_dr7_read(struct vcpu *v);
 void vmgexit_be_dr7_write(struct vcpu *v, uint64_t val);

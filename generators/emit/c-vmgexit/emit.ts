@@ -152,7 +152,7 @@ export function emitCVmgexit(model: EModel): OutputFile[] {
     sharedEnd: hex(shared.offset + shared.size),
     validBitmap: hex(save.validBitmap!.offset),
     validBitmapSize: save.validBitmap!.bits / 8,
-    policyWhy: commentLines(`Hypervisor policy where the spec leaves room: ${t.policy.why}`, '').join('\n'),
+    policyWhy: commentLines(t.policy.why, '').join('\n'),
     scratchLimit: hex(t.policy.scratchOutsideLimit),
     mmioMax: t.policy.mmioMaxLength,
     minVersion: t.policy.minVersion,
