@@ -12,9 +12,9 @@ export interface Backend {
   dr7Read(): bigint;
   dr7Write(value: bigint): void;
   rdtsc(): bigint;
-  rdtscp(): { tsc: bigint; aux: bigint };
+  rdtscp(): { tsc: bigint; aux: number };
   /** null: raise #GP. */
-  rdpmc(counter: bigint): bigint | null;
+  rdpmc(counter: number): bigint | null;
   cpuid(leaf: number, subleaf: number, xcr0: bigint, xss: bigint): [number, number, number, number];
   rdmsr(index: number): bigint | null;
   /** false: raise #GP. */
@@ -31,19 +31,19 @@ export interface Backend {
   pageState(gfn: bigint, op: number, large: boolean): boolean;
   guestRequest(req: bigint, resp: bigint): bigint;
   extGuestRequest(req: bigint, resp: bigint, data: bigint, pages: bigint): { exitInfo2: bigint; rbx: bigint };
-  apCreation(op: number, apicId: number, vmsa: bigint, features: bigint): void;
+  apCreation(op: number, apicId: number, vmsa: bigint): void;
   /** Copies guest memory outside the GHCB page (called once per request). */
   readGuest(gpa: bigint, len: number): Uint8Array;
   writeGuest(gpa: bigint, data: Uint8Array): void;
-  /** Test hook: a guest vCPU scribbling on the live page while the request is being handled. */
-  race?(livePage: Uint8Array): void;
+  /** The event-injection (EVENTINJ format) value of exception `vector`, for SW_EXITINFO2. */
+  exceptionEvent(vector: number): bigint;
 }
 
 /** Call identifiers logged into the effects digest (same numbers in the C harness). */
 export const Call = {
   DR7_WRITE: 1, RDTSC: 2, RDPMC: 3, CPUID: 4, RDMSR: 5, WRMSR: 6, IO_IN: 7, IO_OUT: 8, MMIO_READ: 9, MMIO_WRITE: 10,
   VMMCALL: 11, SIMPLE: 12, AP_HLT: 13, AP_JT_SET: 14, AP_JT_GET: 15, PSC: 16, GUEST_REQ: 17, EXT_GUEST_REQ: 18,
-  AP_CREATE: 19, READ_GUEST: 20, WRITE_GUEST: 21, DR7_READ: 22, RDTSCP: 23,
+  AP_CREATE: 19, READ_GUEST: 20, WRITE_GUEST: 21, DR7_READ: 22, RDTSCP: 23, EXCEPTION_EVENT: 24,
 } as const;
 export const SIMPLE_IDS = { invd: 1, wbinvd: 2, nmi_complete: 3, monitor: 4, mwait: 5, term_request: 6, unsupported_event: 7 } as const;
 
@@ -56,6 +56,15 @@ const lo32 = (v: bigint) => Number(v & 0xffff_ffffn);
 const hi32 = (v: bigint) => Number((v >> 32n) & 0xffff_ffffn);
 
 export const MODEL_FEATURES = 0x3n; // SNP base + AP creation
+/** SEV_FEATURES of the modelled guest's VMSAs (SNPActive): AP_CREATION must pass it in RAX. */
+export const MODEL_SEV_FEATURES = 0x1n;
+
+/** An event-injection value (APM vol. 2 15.20 EVENTINJ): vector, type 3 (exception), valid. */
+export function exceptionEventinj(vector: number): bigint {
+  return BigInt(vector) | (3n << 8n) | (1n << 31n);
+}
+/** #GP as an event-injection value. */
+export const GP_EVENT = exceptionEventinj(13);
 
 /** The modelled backend. Every observable call goes into `effects`. */
 export class ModelBackend implements Backend {
@@ -66,15 +75,29 @@ export class ModelBackend implements Backend {
   jumpTable = 0n;
   specCtrl = 0n;
   tscDeadline = 0n;
-  raceHook: ((page: Uint8Array) => void) | undefined;
+  /**
+   * The racing guest of the TOCTOU vectors: when set, the first backend call
+   * (which runs after the snapshot and validation) rewrites this live page.
+   */
+  racePage: Uint8Array | undefined;
+
+  private race(): void {
+    const p = this.racePage;
+    if (p) {
+      this.racePage = undefined;
+      scribble(p);
+    }
+  }
 
   private log(call: number, ...args: bigint[]): void {
+    this.race();
     this.effects.word(call);
     for (const a of args) this.effects.u64(a);
   }
 
   /** log() for arguments below 2^32, without BigInt (string I/O logs thousands of calls per request). */
   private log3(call: number, a: number, b: number, c: number): void {
+    this.race();
     const e = this.effects;
     e.word(call);
     e.word(a);
@@ -94,18 +117,18 @@ export class ModelBackend implements Backend {
     this.dr7 = value;
   }
   rdtsc(): bigint {
-    this.tsc += 0x1000n;
     this.log(Call.RDTSC);
+    this.tsc += 0x1000n;
     return this.tsc;
   }
-  rdtscp(): { tsc: bigint; aux: bigint } {
-    this.tsc += 0x1000n;
+  rdtscp(): { tsc: bigint; aux: number } {
     this.log(Call.RDTSCP);
-    return { tsc: this.tsc, aux: 3n };
+    this.tsc += 0x1000n;
+    return { tsc: this.tsc, aux: 3 };
   }
-  rdpmc(counter: bigint): bigint | null {
-    this.log(Call.RDPMC, counter);
-    return counter < 4n ? 0x1000n * (counter + 1n) : null;
+  rdpmc(counter: number): bigint | null {
+    this.log(Call.RDPMC, BigInt(counter));
+    return counter < 4 ? 0x1000n * BigInt(counter + 1) : null;
   }
   cpuid(leaf: number, subleaf: number, xcr0: bigint, xss: bigint): [number, number, number, number] {
     this.log(Call.CPUID, BigInt(leaf), BigInt(subleaf), xcr0, xss);
@@ -142,6 +165,7 @@ export class ModelBackend implements Backend {
     return true;
   }
   ioIn(port: number, size: number): number {
+    this.race();
     const e = this.effects;
     e.word(Call.IO_IN);
     e.word(port);
@@ -195,8 +219,8 @@ export class ModelBackend implements Backend {
     this.log(Call.EXT_GUEST_REQ, req, resp, data, pages);
     return pages < 1n ? { exitInfo2: 1n << 32n, rbx: 1n } : { exitInfo2: 0n, rbx: 1n };
   }
-  apCreation(op: number, apicId: number, vmsa: bigint, features: bigint): void {
-    this.log(Call.AP_CREATE, BigInt(op), BigInt(apicId), vmsa, features);
+  apCreation(op: number, apicId: number, vmsa: bigint): void {
+    this.log(Call.AP_CREATE, BigInt(op), BigInt(apicId), vmsa);
   }
   readGuest(gpa: bigint, len: number): Uint8Array {
     this.log(Call.READ_GUEST, gpa, BigInt(len));
@@ -209,8 +233,9 @@ export class ModelBackend implements Backend {
     this.log(Call.WRITE_GUEST, gpa, BigInt(data.length));
     this.effects.bytes(data);
   }
-  race(livePage: Uint8Array): void {
-    this.raceHook?.(livePage);
+  exceptionEvent(vector: number): bigint {
+    this.log(Call.EXCEPTION_EVENT, BigInt(vector));
+    return exceptionEventinj(vector);
   }
 }
 

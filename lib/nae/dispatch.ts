@@ -10,8 +10,8 @@ export type DispatchResult =
   | { kind: 'exception'; event: bigint }
   | { kind: 'terminate' };
 
-/** #GP as an event-injection value: vector 13, type 3 (exception), valid. */
-export const GP_EVENT = 13n | (3n << 8n) | (1n << 31n);
+/** The #GP vector: the backend turns it into an event-injection value. */
+const GP = 13;
 
 
 
@@ -46,11 +46,11 @@ export function dispatch(ev: ENaeEvent, req: Request, scratch: Scratch | null, b
     }
     case 'rdtscp': {
       const r = b.rdtscp();
-      return ok([[F('rax'), r.tsc & 0xffff_ffffn], [F('rcx'), r.aux], [F('rdx'), r.tsc >> 32n]]);
+      return ok([[F('rax'), r.tsc & 0xffff_ffffn], [F('rcx'), BigInt(r.aux)], [F('rdx'), r.tsc >> 32n]]);
     }
     case 'rdpmc': {
-      const v = b.rdpmc(get('rcx'));
-      return v === null ? { kind: 'exception', event: GP_EVENT } : ok([[F('rax'), v & 0xffff_ffffn], [F('rdx'), v >> 32n]]);
+      const v = b.rdpmc(Number(get('rcx') & 0xffff_ffffn));
+      return v === null ? { kind: 'exception', event: b.exceptionEvent(GP) } : ok([[F('rax'), v & 0xffff_ffffn], [F('rdx'), v >> 32n]]);
     }
     case 'cpuid': {
       const xcr0 = req.valid(F('xcr0')) ? get('xcr0') : 1n;
@@ -62,10 +62,10 @@ export function dispatch(ev: ENaeEvent, req: Request, scratch: Scratch | null, b
       const index = Number(get('rcx') & 0xffff_ffffn);
       if (info1 === 1n) {
         const value = ((get('rdx') & 0xffff_ffffn) << 32n) | (get('rax') & 0xffff_ffffn);
-        return b.wrmsr(index, value) ? ok() : { kind: 'exception', event: GP_EVENT };
+        return b.wrmsr(index, value) ? ok() : { kind: 'exception', event: b.exceptionEvent(GP) };
       }
       const v = b.rdmsr(index);
-      return v === null ? { kind: 'exception', event: GP_EVENT } : ok([[F('rax'), v & 0xffff_ffffn], [F('rdx'), v >> 32n]]);
+      return v === null ? { kind: 'exception', event: b.exceptionEvent(GP) } : ok([[F('rax'), v & 0xffff_ffffn], [F('rdx'), v >> 32n]]);
     }
     case 'ioio': {
       const port = Number((info1 >> 16n) & 0xffffn);
@@ -133,7 +133,7 @@ export function dispatch(ev: ENaeEvent, req: Request, scratch: Scratch | null, b
       return ok([[F('rbx'), r.rbx]], r.exitInfo2);
     }
     case 'ap_creation':
-      b.apCreation(Number(info1 & 0xffff_ffffn), Number(info1 >> 32n), info2, (info1 & 0xffff_ffffn) === 2n ? 0n : get('rax'));
+      b.apCreation(Number(info1 & 0xffff_ffffn), Number(info1 >> 32n), info2);
       return ok();
     case 'hv_features':
       return ok([], b.features);

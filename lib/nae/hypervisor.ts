@@ -18,8 +18,17 @@ export const HvResp = { NO_ACTION: 0, ISSUE_EXCEPTION: 1, MALFORMED_INPUT: 2 } a
 
 export interface GuestInfo {
   snp: boolean;
-  /** SEV-SNP: the GHCB GPA the guest registered through the MSR protocol. */
+  /**
+   * SEV-SNP: the GHCB GPA the guest registered through the MSR protocol.
+   * Absent: none registered, and every VMGEXIT is NOT_REGISTERED (fail closed).
+   */
   registeredGpa?: bigint;
+  /**
+   * SEV_FEATURES of the guest's VMSAs: AP_CREATION must pass the same value
+   * in RAX (KVM sev_snp_ap_creation). Absent: not known, the check is skipped
+   * (only for checking a page offline, like an unknown `ghcbGpa`).
+   */
+  sevFeatures?: bigint;
 }
 
 export interface Violation {
@@ -83,6 +92,8 @@ export function checkScratch(req: Request, len: bigint, ghcbGpa: bigint | null):
   const f = req.field('sw_scratch');
   const gpa = req.get(f);
   const end = gpa + len;
+  // KVM setup_vmgexit_scratch(): "scratch gpa not provided" -> GHCB_ERR_INVALID_SCRATCH_AREA.
+  if (gpa === 0n) throw malformed('INVALID_SCRATCH_AREA', f, 'sw_scratch is 0: no scratch area given');
   if (end > 0xffff_ffff_ffff_ffffn) throw malformed('INVALID_SCRATCH_AREA', f, `scratch area 0x${gpa.toString(16)} + ${len} bytes wraps around the address space`);
   if (ghcbGpa === null) return null;
   if ((gpa & ~0xfffn) === ghcbGpa) {
@@ -106,8 +117,10 @@ export function checkScratch(req: Request, len: bigint, ghcbGpa: bigint | null):
 export function validate(req: Request, ghcbGpa: bigint | null, guest: GuestInfo, features: bigint): ENaeEvent {
   const t = req.t;
   const v = req.view;
-  if (guest.snp && ghcbGpa !== null && guest.registeredGpa !== undefined && ghcbGpa !== guest.registeredGpa) {
-    throw malformed('NOT_REGISTERED', null, `SEV-SNP guest used GHCB at 0x${ghcbGpa.toString(16)}, but registered 0x${guest.registeredGpa.toString(16)}`);
+  // SEV-SNP: only the GHCB registered through the MSR protocol is used (AMD 56421 2.3.2; KVM refuses any other GPA).
+  if (guest.snp && ghcbGpa !== null && (guest.registeredGpa === undefined || ghcbGpa !== guest.registeredGpa)) {
+    const what = guest.registeredGpa === undefined ? 'has registered none' : `registered 0x${guest.registeredGpa.toString(16)}`;
+    throw malformed('NOT_REGISTERED', null, `SEV-SNP guest used GHCB at 0x${ghcbGpa.toString(16)}, but ${what}`);
   }
   const usage = v.ghcbUsage;
   if (usage !== 0) throw malformed('INVALID_USAGE', { name: 'ghcb_usage', offset: t.page.ghcbUsage }, `ghcb_usage is ${usage}; only 0 (standard format) is supported`);
@@ -139,7 +152,7 @@ export function validate(req: Request, ghcbGpa: bigint | null, guest: GuestInfo,
     if (!holds(c.when, req.dv.getBigUint64(c.when.offset, true))) continue;
     for (const f of c.fields) if (!req.valid(f)) throw malformed('MISSING_INPUT', f, `${ev.name} needs ${f.name} when ${c.when.text}`);
   }
-  for (const r of ev.rules) checkRule(r, req, ev);
+  for (const r of ev.rules) checkRule(r, req, ev, guest);
   return ev;
 }
 
@@ -209,7 +222,6 @@ export function handleVmgexit(
   try {
     ev = validate(req, ghcbGpa, guest, backend.features);
     const scratch = scratchFor(req, ev, ghcbGpa, backend);
-    backend.race?.(page);
     const r = dispatch(ev, req, scratch, backend, page);
     if (r.kind === 'terminate') return { verdict: 'terminate', event: ev, exitInfo1: null, exitInfo2: null, violation: null };
     clearValidBitmap(page, t);

@@ -1,7 +1,7 @@
 // The per-event value checks named by the NAE table (schema/nae.ts `rules`).
 // Each reports GHCB_ERR_INVALID_INPUT; the C emitter implements the same list.
 import type { RuleId } from '../../schema/nae-model.ts';
-import { malformed, type Request } from './hypervisor.ts';
+import { malformed, type GuestInfo, type Request } from './hypervisor.ts';
 import type { ENaeEvent, FieldRef } from './table.ts';
 
 export const RULE_TEXT: Record<RuleId, string> = {
@@ -9,7 +9,8 @@ export const RULE_TEXT: Record<RuleId, string> = {
   ioio_operand_size: 'exactly one of the SZ8/SZ16/SZ32 bits of sw_exit_info_1 is set',
   msr_direction: 'sw_exit_info_1 is 0 (RDMSR) or 1 (WRMSR)',
   ap_jump_table_op: 'sw_exit_info_1 is 0 (set) or 1 (get)',
-  ap_creation_op: 'sw_exit_info_1[31:0] is CREATE_ON_INIT, CREATE or DESTROY, and for the create requests sw_exit_info_2 (VMSA) is page aligned',
+  ap_creation_op:
+    'sw_exit_info_1[31:0] is CREATE_ON_INIT, CREATE or DESTROY; for the create requests rax equals the SEV features of the guest, and sw_exit_info_2 (VMSA) is page aligned but not 2 MiB aligned',
   guest_request_pages: 'sw_exit_info_1 and sw_exit_info_2 (request and response pages) are page aligned and different',
 };
 
@@ -17,7 +18,7 @@ function bad(rule: RuleId, ev: ENaeEvent, f: FieldRef, what: string): never {
   throw malformed('INVALID_INPUT', f, `${ev.name}: ${what} (required: ${RULE_TEXT[rule]})`);
 }
 
-export function checkRule(rule: RuleId, req: Request, ev: ENaeEvent): void {
+export function checkRule(rule: RuleId, req: Request, ev: ENaeEvent, guest: GuestInfo): void {
   const f1 = req.field('sw_exit_info_1');
   const f2 = req.field('sw_exit_info_2');
   const i1 = req.get(f1);
@@ -38,7 +39,15 @@ export function checkRule(rule: RuleId, req: Request, ev: ENaeEvent): void {
     case 'ap_creation_op': {
       const op = i1 & 0xffff_ffffn;
       if (op > 2n) bad(rule, ev, f1, `request ${op}`);
-      if (op !== 2n && (i2 & 0xfffn) !== 0n) bad(rule, ev, f2, `VMSA 0x${i2.toString(16)} is not page aligned`);
+      if (op === 2n) return;
+      // KVM sev_snp_ap_creation(): RAX must be the guest's VMSA features, and a
+      // 2 MiB aligned VMSA is refused (SNP erratum: an RMP #PF on a large page).
+      const rax = req.field('rax');
+      if (guest.sevFeatures !== undefined && req.get(rax) !== guest.sevFeatures) {
+        bad(rule, ev, rax, `rax 0x${req.get(rax).toString(16)} is not the guest's SEV features 0x${guest.sevFeatures.toString(16)}`);
+      }
+      if ((i2 & 0xfffn) !== 0n) bad(rule, ev, f2, `VMSA 0x${i2.toString(16)} is not page aligned`);
+      if ((i2 & 0x1f_ffffn) === 0n) bad(rule, ev, f2, `VMSA 0x${i2.toString(16)} is 2 MiB aligned`);
       return;
     }
     case 'guest_request_pages':

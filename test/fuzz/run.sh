@@ -21,7 +21,7 @@ if ! command -v "$cc" >/dev/null; then
     exit 2
 fi
 "$cc" -g -O1 -std=c11 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$root/generated/c" "$root/test/fuzz/vmgexit-fuzz.c" "${FUZZ_VMGEXIT_C:-$root/generated/c/vmgexit.c}" -o "$work/vmgexit-fuzz" || {
+    -I"$root/generated/c" -I"$root/test/c/xen-shim/include" "$root/test/fuzz/vmgexit-fuzz.c" "${FUZZ_VMGEXIT_C:-$root/generated/c/vmgexit.c}" -o "$work/vmgexit-fuzz" || {
     echo "fuzz: cannot build the fuzzer (is libclang-rt-14-dev installed?)" >&2
     exit 2
 }

@@ -14,6 +14,8 @@ export interface HarnessModule {
   sources: string[];
   /** Headers written into the build directory first (name -> contents). */
   headers?: Record<string, string>;
+  /** Further include directories, relative to the repository root. */
+  includes?: string[];
 }
 
 export const HARNESS_DIR = join(REPO_ROOT, 'test/c/harness');
@@ -45,6 +47,7 @@ export async function buildHarness(modules: readonly HarnessModule[], opts: { cc
       `-I${opts.generatedDir ?? join(REPO_ROOT, 'generated/c')}`,
       `-I${HARNESS_DIR}`,
       `-I${dir}`,
+      ...modules.flatMap((m) => (m.includes ?? []).map((i) => `-I${join(REPO_ROOT, i)}`)),
       ...sources,
       '-o',
       exe,

@@ -1,7 +1,7 @@
 // Request kinds 0x40/0x41 (the generated VMGEXIT validator), TypeScript side:
 // how to build them and what the reference model (lib/nae) answers. The C
 // side is test/c/nae/vmgexit-kinds.c over generated/c/vmgexit.c.
-import { ModelBackend, scribble } from '../../lib/nae/backend.ts';
+import { MODEL_SEV_FEATURES, ModelBackend } from '../../lib/nae/backend.ts';
 import { Digest } from '../../lib/nae/digest.ts';
 import { GhcbErr, handleVmgexit, type Outcome } from '../../lib/nae/hypervisor.ts';
 import { naeTables } from '../../lib/nae/table.ts';
@@ -14,7 +14,8 @@ export const RunFlag = { SNP: 1, REGISTERED: 2, RACE: 4, FULL_PAGE: 8 } as const
 export const NR_SLOTS = 64;
 
 export function naeHarnessModule(): HarnessModule {
-  return { name: 'nae', sources: ['test/c/nae/vmgexit-kinds.c', 'generated/c/vmgexit.c'] };
+  // generated/c/vmgexit.[ch] are Xen sources: they build against the stand-in Xen headers of test/c/xen-shim.
+  return { name: 'nae', sources: ['test/c/nae/vmgexit-kinds.c', 'generated/c/vmgexit.c'], includes: ['test/c/xen-shim/include'] };
 }
 
 export interface Patch {
@@ -92,8 +93,8 @@ export function runModel(base: Uint8Array, c: RunCase): { page: Uint8Array; outc
   page.set(base);
   for (const p of c.patches) for (let k = 0; k < p.bytes.length; k++) page[p.offset + k] = p.bytes[k]!;
   const backend = new ModelBackend();
-  if (c.flags & RunFlag.RACE) backend.raceHook = scribble;
-  const guest = { snp: (c.flags & RunFlag.SNP) !== 0, ...(c.flags & RunFlag.REGISTERED ? { registeredGpa: c.registeredGpa } : {}) };
+  if (c.flags & RunFlag.RACE) backend.racePage = page;
+  const guest = { snp: (c.flags & RunFlag.SNP) !== 0, sevFeatures: MODEL_SEV_FEATURES, ...(c.flags & RunFlag.REGISTERED ? { registeredGpa: c.registeredGpa } : {}) };
   const outcome = handleVmgexit(page, c.ghcbGpa, guest, backend, naeTables(), work.snap);
   return { page, outcome, effects: backend.effects.value() };
 }

@@ -69,7 +69,7 @@ export function scenarios(): Scenario[] {
     scen('psc', true, { event: 'PSC', scratch: pscDesc([{ gfn: 0x1234n, op: 2 }, { gfn: 0x200n, op: 1, large: true }]) }),
     scen('guest-request', true, { event: 'GUEST_REQUEST', exitInfo1: 0x10_0000n, exitInfo2: 0x10_1000n }),
     scen('ext-guest-request', true, { event: 'EXT_GUEST_REQUEST', exitInfo1: 0x10_0000n, exitInfo2: 0x10_1000n }, { rax: 0x20_0000n, rbx: 4n }),
-    scen('ap-create', true, { event: 'AP_CREATION', exitInfo1: (1n << 32n) | 1n, exitInfo2: 0x30_0000n }, { rax: 0x1n }),
+    scen('ap-create', true, { event: 'AP_CREATION', exitInfo1: (1n << 32n) | 1n, exitInfo2: 0x30_1000n }, { rax: 0x1n }),
     scen('ap-destroy', true, { event: 'AP_CREATION', exitInfo1: (1n << 32n) | 2n }),
     scen('hv-features', false, { event: 'HV_FEATURES' }),
     scen('term-request', false, { event: 'TERM_REQUEST', exitInfo1: 0x10n }),
@@ -151,10 +151,11 @@ export function randomCase(rng: Rng, slot: number, base: Scenario, codes: readon
   let flags = base.snp ? RunFlag.SNP : 0;
   if (rng.chance(0.1)) flags ^= RunFlag.SNP;
   if (rng.chance(0.1)) flags |= RunFlag.RACE;
+  // Mostly the registered GHCB (an SEV-SNP guest's requests fail closed without one), sometimes none or another.
   let registeredGpa = 0n;
-  if (rng.chance(0.1)) {
+  if (rng.chance(0.9)) {
     flags |= RunFlag.REGISTERED;
-    registeredGpa = rng.chance(0.5) ? ghcbGpa : ghcbGpa + 0x1000n;
+    registeredGpa = rng.chance(0.9) ? ghcbGpa : ghcbGpa + 0x1000n;
   }
   return { slot, flags, ghcbGpa, registeredGpa, patches };
 }

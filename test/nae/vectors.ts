@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GHCB_FIELDS, GhcbView } from '../../generated/ts/ghcb-codec.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
+import { RunFlag } from './kinds.ts';
 
 export interface NaeVector {
   name: string;
@@ -10,7 +11,10 @@ export interface NaeVector {
   why?: string;
   guest?: 'sev-es' | 'sev-snp';
   ghcb_gpa?: string;
+  /** The GHCB GPA the SEV-SNP guest registered (default: ghcb_gpa). */
   registered_gpa?: string;
+  /** The guest registered no GHCB at all. */
+  unregistered?: boolean;
   race?: boolean;
   protocol_version?: number;
   ghcb_usage?: number;
@@ -29,6 +33,16 @@ export interface NaeVector {
     call_counts?: Record<string, number>;
     shared_buffer?: string;
   };
+}
+
+/** The guest and GHCB a vector runs with, and the matching nae-run flags. */
+export function vectorRun(v: NaeVector): { snp: boolean; ghcbGpa: bigint; registered: boolean; registeredGpa: bigint; flags: number } {
+  const snp = v.guest === 'sev-snp';
+  const ghcbGpa = BigInt(v.ghcb_gpa ?? '0x7f000');
+  const registered = !v.unregistered;
+  const registeredGpa = v.registered_gpa !== undefined ? BigInt(v.registered_gpa) : ghcbGpa;
+  const flags = (snp ? RunFlag.SNP : 0) | (registered ? RunFlag.REGISTERED : 0) | (v.race ? RunFlag.RACE : 0) | RunFlag.FULL_PAGE;
+  return { snp, ghcbGpa, registered, registeredGpa, flags };
 }
 
 export function loadVectors(): NaeVector[] {

@@ -12,7 +12,7 @@ import { Rng } from '../harness/rng.ts';
 import { naeTables } from '../../lib/nae/table.ts';
 import { answerer, encodeOutcome, loadRequest, NAE_KIND_NAMES, naeHarnessModule, OUTCOME_SIZE, RunFlag, runModel, runRequest, runRequestSize, type RunCase } from '../nae/kinds.ts';
 import { GHCB_GPA, randomCase, scenarios } from '../nae/scenarios.ts';
-import { loadVectors, vectorPage } from '../nae/vectors.ts';
+import { loadVectors, vectorPage, vectorRun } from '../nae/vectors.ts';
 import { GhcbView } from '../../generated/ts/ghcb-codec.ts';
 
 const CASES = Number(process.env.NAE_CASES ?? 1_000_000);
@@ -36,7 +36,7 @@ describe('VMGEXIT validator: TypeScript model vs generated C', () => {
     const reqs: Request[] = [];
     scen.forEach((s, slot) => {
       for (const race of [0, RunFlag.RACE]) {
-        reqs.push(runRequest({ slot, flags: (s.snp ? RunFlag.SNP : 0) | race | RunFlag.FULL_PAGE, ghcbGpa: GHCB_GPA, registeredGpa: 0n, patches: [] }));
+        reqs.push(runRequest({ slot, flags: (s.snp ? RunFlag.SNP : 0) | RunFlag.REGISTERED | race | RunFlag.FULL_PAGE, ghcbGpa: GHCB_GPA, registeredGpa: GHCB_GPA, patches: [] }));
       }
     });
     const bad = await crossCheck(proc, reqs, answer);
@@ -51,15 +51,8 @@ describe('VMGEXIT validator: TypeScript model vs generated C', () => {
     vectors.forEach((v, i) => {
       const slot = base + (i % 20);
       reqs.push(loadRequest(slot, vectorPage(v)));
-      reqs.push(
-        runRequest({
-          slot,
-          flags: (v.guest === 'sev-snp' ? RunFlag.SNP : 0) | (v.race ? RunFlag.RACE : 0) | (v.registered_gpa !== undefined ? RunFlag.REGISTERED : 0) | RunFlag.FULL_PAGE,
-          ghcbGpa: BigInt(v.ghcb_gpa ?? '0x7f000'),
-          registeredGpa: BigInt(v.registered_gpa ?? 0),
-          patches: [],
-        }),
-      );
+      const r = vectorRun(v);
+      reqs.push(runRequest({ slot, flags: r.flags, ghcbGpa: r.ghcbGpa, registeredGpa: r.registeredGpa, patches: [] }));
     });
     const bad = await crossCheck(proc, reqs, answer);
     expect(bad.map((m) => describeMismatch(m, NAE_KIND_NAMES))).toEqual([]);

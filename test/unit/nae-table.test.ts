@@ -88,7 +88,7 @@ describe('nae list --json shape', () => {
 describe('constants the model restates', () => {
   it('GHCB_ERR_*, GHCB_HV_RESP_*, the #GP event and the model features match the schema', async () => {
     const { GhcbErr, HvResp } = await import('../../lib/nae/hypervisor.ts');
-    const { GP_EVENT } = await import('../../lib/nae/dispatch.ts');
+    const { GP_EVENT } = await import('../../lib/nae/backend.ts');
     const { MODEL_FEATURES } = await import('../../lib/nae/backend.ts');
     const model = projectModel();
     const group = (g: string) => Object.fromEntries(model.groups.get(g)!.values.map((v) => [v.name, Number(v.value)]));

@@ -3,12 +3,12 @@
 // and the generated C validator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GHCB_VALID_BITMAP } from '../../generated/ts/ghcb-codec.ts';
-import { ModelBackend, scribble } from '../../lib/nae/backend.ts';
+import { MODEL_SEV_FEATURES, ModelBackend } from '../../lib/nae/backend.ts';
 import { GhcbErr, handleVmgexit } from '../../lib/nae/hypervisor.ts';
 import { buildHarness } from '../harness/build.ts';
 import { HarnessProcess } from '../harness/process.ts';
-import { loadRequest, naeHarnessModule, RunFlag, runRequest } from '../nae/kinds.ts';
-import { fieldInfo, loadVectors, SHARED, vectorPage, type NaeVector } from '../nae/vectors.ts';
+import { loadRequest, naeHarnessModule, runRequest } from '../nae/kinds.ts';
+import { fieldInfo, loadVectors, SHARED, vectorPage, vectorRun, type NaeVector } from '../nae/vectors.ts';
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 const VERDICTS = ['no_action', 'exception', 'malformed', 'terminate'] as const;
@@ -32,14 +32,28 @@ class Recording extends ModelBackend {
     this.calls.push(['io_out', hex(port), String(size), hex(value)]);
     super.ioOut(port, size, value);
   }
+  override cpuid(leaf: number, subleaf: number, xcr0: bigint, xss: bigint): [number, number, number, number] {
+    this.calls.push(['cpuid', hex(leaf), hex(subleaf), hex(xcr0), hex(xss)]);
+    return super.cpuid(leaf, subleaf, xcr0, xss);
+  }
+  override dr7Read(): bigint {
+    this.calls.push(['dr7_read']);
+    return super.dr7Read();
+  }
+  override dr7Write(value: bigint): void {
+    this.calls.push(['dr7_write', hex(value)]);
+    super.dr7Write(value);
+  }
+  override apCreation(op: number, apicId: number, vmsa: bigint): void {
+    this.calls.push(['ap_creation', hex(op), hex(apicId), hex(vmsa)]);
+    super.apCreation(op, apicId, vmsa);
+  }
   override pageState(gfn: bigint, op: number, large: boolean): boolean {
     this.calls.push(['page_state', hex(gfn), String(op), large ? '1' : '0']);
     return super.pageState(gfn, op, large);
   }
 }
 
-const gpaOf = (v: NaeVector) => BigInt(v.ghcb_gpa ?? '0x7f000');
-const snpOf = (v: NaeVector) => v.guest === 'sev-snp';
 
 /** What every vector's expectation says about a response page and verdict. */
 function checkResponse(v: NaeVector, verdict: string, errorCode: number, fieldOffset: number | null, page: Uint8Array, request: Uint8Array): void {
@@ -77,9 +91,9 @@ describe('NAE regression vectors: TypeScript model', () => {
       const request = vectorPage(v);
       const page = request.slice();
       const b = new Recording();
-      if (v.race) b.raceHook = scribble;
-      const registered = v.registered_gpa !== undefined ? { registeredGpa: BigInt(v.registered_gpa) } : {};
-      const o = handleVmgexit(page, gpaOf(v), { snp: snpOf(v), ...registered }, b);
+      const r = vectorRun(v);
+      if (v.race) b.racePage = page;
+      const o = handleVmgexit(page, r.ghcbGpa, { snp: r.snp, sevFeatures: MODEL_SEV_FEATURES, ...(r.registered ? { registeredGpa: r.registeredGpa } : {}) }, b);
       // The racing guest's scribbles stay in the page: compare only what the hypervisor answers.
       checkResponse(v, o.verdict, o.violation ? GhcbErr[o.violation.code] : 0, o.violation?.offset ?? null, page, v.race ? page : request);
       if (v.expect.calls !== undefined) expect(b.calls).toEqual(v.expect.calls);
@@ -100,13 +114,7 @@ describe('NAE regression vectors: generated C', () => {
   it('answers every vector as the specification requires', async () => {
     const reqs = vectors.flatMap((v, i) => [
       loadRequest(i, vectorPage(v)),
-      runRequest({
-        slot: i,
-        flags: (snpOf(v) ? RunFlag.SNP : 0) | (v.race ? RunFlag.RACE : 0) | (v.registered_gpa !== undefined ? RunFlag.REGISTERED : 0) | RunFlag.FULL_PAGE,
-        ghcbGpa: gpaOf(v),
-        registeredGpa: BigInt(v.registered_gpa ?? 0),
-        patches: [],
-      }),
+      runRequest({ slot: i, flags: vectorRun(v).flags, ghcbGpa: vectorRun(v).ghcbGpa, registeredGpa: vectorRun(v).registeredGpa, patches: [] }),
     ]);
     const res = await proc.run(reqs);
     vectors.forEach((v, i) => {

@@ -37,7 +37,8 @@ export async function validateAction(file: string, opts: { gpa?: string; guest?:
     if ((gpa & 0xfffn) !== 0n) throw new UserError(`--gpa: ${opts.gpa} is not page aligned (a GHCB is a 4 KiB page)`);
   }
   const snp = guestOf(opts.guest);
-  const r = checkPage(bytes, gpa, { snp });
+  // The page checked is taken to be the GHCB the SEV-SNP guest registered.
+  const r = checkPage(bytes, gpa, { snp, ...(gpa !== null ? { registeredGpa: gpa } : {}) });
   if (opts.json) {
     console.log(JSON.stringify({ ok: r.ok, event: r.event?.name ?? null, violations: r.violations, unchecked: r.unchecked }));
   } else {

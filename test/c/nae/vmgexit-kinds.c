@@ -13,9 +13,11 @@
  *                  u64 exit_info_2, u64 page digest, u64 effects digest
  *                  [, page[4096] when flags & RUN_FULL_PAGE]
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ghcb.h"
 #include "harness.h"
 #include "vmgexit.h"
 
@@ -33,8 +35,18 @@ enum call {
     CALL_IO_IN = 7, CALL_IO_OUT = 8, CALL_MMIO_READ = 9, CALL_MMIO_WRITE = 10, CALL_VMMCALL = 11,
     CALL_SIMPLE = 12, CALL_AP_HLT = 13, CALL_AP_JT_SET = 14, CALL_AP_JT_GET = 15, CALL_PSC = 16,
     CALL_GUEST_REQ = 17, CALL_EXT_GUEST_REQ = 18, CALL_AP_CREATE = 19, CALL_READ_GUEST = 20,
-    CALL_WRITE_GUEST = 21, CALL_DR7_READ = 22, CALL_RDTSCP = 23,
+    CALL_WRITE_GUEST = 21, CALL_DR7_READ = 22, CALL_RDTSCP = 23, CALL_EXCEPTION_EVENT = 24,
 };
+
+/* SIMPLE_IDS of lib/nae/backend.ts. */
+enum simple_id {
+    SIMPLE_INVD = 1, SIMPLE_WBINVD = 2, SIMPLE_NMI_COMPLETE = 3, SIMPLE_MONITOR = 4, SIMPLE_MWAIT = 5,
+    SIMPLE_TERM_REQUEST = 6, SIMPLE_UNSUPPORTED_EVENT = 7,
+};
+
+/* SEV_FEATURES of the modelled guest's VMSAs (MODEL_SEV_FEATURES), and the GHCB features offered (MODEL_FEATURES). */
+#define MODEL_SEV_FEATURES 0x1
+#define MODEL_FEATURES     0x3
 
 struct digest {
     uint32_t h1, h2;
@@ -84,70 +96,84 @@ static uint64_t digest_value(const struct digest *d)
     return ((uint64_t)d->h2 << 32) | d->h1;
 }
 
-struct model {
+/* The modelled vCPU: ModelBackend's state, and the effects digest. */
+struct vcpu {
     struct digest effects;
     uint64_t dr7, tsc, jump_table, spec_ctrl, tsc_deadline;
-    int race;
+    uint8_t *race_page;             /* scribbled on by the first backend call */
 };
 
-static void logc(struct model *m, unsigned int call, unsigned int n, const uint64_t *args)
+#define OFF(f) offsetof(struct ghcb, save.f)
+
+/*
+ * The racing guest: rewrites what a careless hypervisor would read again,
+ * from inside the first backend call (after the snapshot and validation).
+ */
+static void race(struct vcpu *v)
+{
+    uint64_t code = 0x403, ones = ~0ULL, zero = 0;
+    uint8_t *page = v->race_page;
+
+    if ( !page )
+        return;
+    v->race_page = NULL;
+    memcpy(page + OFF(sw_exit_code), &code, 8);
+    memcpy(page + OFF(sw_exit_info_2), &ones, 8);
+    memcpy(page + OFF(sw_scratch), &zero, 8);
+    memset(page + offsetof(struct ghcb, shared_buffer), 0xee, sizeof(((struct ghcb *)0)->shared_buffer));
+}
+
+static void logc(struct vcpu *v, unsigned int call, unsigned int n, const uint64_t *args)
 {
     unsigned int i;
 
-    digest_word(&m->effects, call);
+    race(v);
+    digest_word(&v->effects, call);
     for ( i = 0; i < n; i++ )
-        digest_u64(&m->effects, args[i]);
+        digest_u64(&v->effects, args[i]);
 }
 
-#define LOG(m, call, ...) do { const uint64_t a_[] = { 0, __VA_ARGS__ }; logc(m, call, sizeof(a_) / 8 - 1, a_ + 1); } while ( 0 )
+#define LOG(v, call, ...) do { const uint64_t a_[] = { 0, __VA_ARGS__ }; logc(v, call, sizeof(a_) / 8 - 1, a_ + 1); } while ( 0 )
 
 static uint8_t model_byte(uint32_t lo, uint32_t hi, uint32_t i, uint32_t salt)
 {
     return (uint8_t)((((lo + i) ^ salt) * 0x9e3779b1U >> 24) ^ (hi & 0xff));
 }
 
-static uint64_t m_dr7_read(void *ctx)
+uint64_t vmgexit_be_dr7_read(struct vcpu *v)
 {
-    struct model *m = ctx;
-
-    logc(m, CALL_DR7_READ, 0, NULL);
-    return m->dr7;
+    logc(v, CALL_DR7_READ, 0, NULL);
+    return v->dr7;
 }
 
-static void m_dr7_write(void *ctx, uint64_t v)
+void vmgexit_be_dr7_write(struct vcpu *v, uint64_t val)
 {
-    struct model *m = ctx;
-
-    LOG(m, CALL_DR7_WRITE, v);
-    m->dr7 = v;
+    LOG(v, CALL_DR7_WRITE, val);
+    v->dr7 = val;
 }
 
-static uint64_t m_rdtsc(void *ctx)
+uint64_t vmgexit_be_rdtsc(struct vcpu *v)
 {
-    struct model *m = ctx;
-
-    m->tsc += 0x1000;
-    logc(m, CALL_RDTSC, 0, NULL);
-    return m->tsc;
+    logc(v, CALL_RDTSC, 0, NULL);
+    v->tsc += 0x1000;
+    return v->tsc;
 }
 
-static uint64_t m_rdtscp(void *ctx, uint64_t *aux)
+uint64_t vmgexit_be_rdtscp(struct vcpu *v, uint32_t *aux)
 {
-    struct model *m = ctx;
-
-    m->tsc += 0x1000;
-    logc(m, CALL_RDTSCP, 0, NULL);
+    logc(v, CALL_RDTSCP, 0, NULL);
+    v->tsc += 0x1000;
     *aux = 3;
-    return m->tsc;
+    return v->tsc;
 }
 
-static int m_rdpmc(void *ctx, uint64_t counter, uint64_t *val)
+bool vmgexit_be_rdpmc(struct vcpu *v, uint32_t counter, uint64_t *val)
 {
-    LOG((struct model *)ctx, CALL_RDPMC, counter);
+    LOG(v, CALL_RDPMC, counter);
     if ( counter >= 4 )
-        return 1;
-    *val = 0x1000 * (counter + 1);
-    return 0;
+        return false;
+    *val = 0x1000 * ((uint64_t)counter + 1);
+    return true;
 }
 
 static void set4(uint32_t out[4], uint32_t a, uint32_t b, uint32_t c, uint32_t d)
@@ -158,11 +184,11 @@ static void set4(uint32_t out[4], uint32_t a, uint32_t b, uint32_t c, uint32_t d
     out[3] = d;
 }
 
-static void m_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint64_t xcr0, uint64_t xss, uint32_t out[4])
+void vmgexit_be_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint64_t xcr0, uint64_t xss, uint32_t out[4])
 {
     uint32_t avx = (xcr0 & 4) ? 0x100 : 0;
 
-    LOG((struct model *)ctx, CALL_CPUID, leaf, subleaf, xcr0, xss);
+    LOG(v, CALL_CPUID, leaf, subleaf, xcr0, xss);
     switch ( leaf )
     {
     case 0x0: set4(out, 0xd, 0x68747541, 0x444d4163, 0x69746e65); break;
@@ -187,181 +213,148 @@ static void m_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint64_t xcr0, u
     }
 }
 
-static int m_rdmsr(void *ctx, uint32_t index, uint64_t *val)
+bool vmgexit_be_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-    struct model *m = ctx;
-
-    LOG(m, CALL_RDMSR, index);
-    switch ( index )
+    LOG(v, CALL_RDMSR, msr);
+    switch ( msr )
     {
-    case 0x10: *val = m->tsc; return 0;
-    case 0x1b: *val = 0xfee00d00ULL; return 0;
-    case 0x48: *val = m->spec_ctrl; return 0;
-    case 0x8b: *val = 0x0a00117300000000ULL; return 0;
-    case 0x6e0: *val = m->tsc_deadline; return 0;
-    default: return 1;
+    case 0x10: *val = v->tsc; return true;
+    case 0x1b: *val = 0xfee00d00ULL; return true;
+    case 0x48: *val = v->spec_ctrl; return true;
+    case 0x8b: *val = 0x0a00117300000000ULL; return true;
+    case 0x6e0: *val = v->tsc_deadline; return true;
+    default: return false;
     }
 }
 
-static int m_wrmsr(void *ctx, uint32_t index, uint64_t val)
+bool vmgexit_be_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-    struct model *m = ctx;
-
-    LOG(m, CALL_WRMSR, index, val);
-    if ( index == 0x48 )
-        m->spec_ctrl = val;
-    else if ( index == 0x6e0 )
-        m->tsc_deadline = val;
+    LOG(v, CALL_WRMSR, msr, val);
+    if ( msr == 0x48 )
+        v->spec_ctrl = val;
+    else if ( msr == 0x6e0 )
+        v->tsc_deadline = val;
     else
-        return 1;
-    return 0;
+        return false;
+    return true;
 }
 
-static uint32_t m_io_in(void *ctx, uint16_t port, unsigned int size)
+uint32_t vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes)
 {
-    uint32_t v = ((uint32_t)port * 0x0101U) ^ 0xa5a5a5a5U;
+    uint32_t val = ((uint32_t)port * 0x0101U) ^ 0xa5a5a5a5U;
 
-    LOG((struct model *)ctx, CALL_IO_IN, port, size);
-    return size == 4 ? v : v & ((1U << (8 * size)) - 1);
+    LOG(v, CALL_IO_IN, port, bytes);
+    return bytes == 4 ? val : val & ((1U << (8 * bytes)) - 1);
 }
 
-static void m_io_out(void *ctx, uint16_t port, unsigned int size, uint32_t val)
+void vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes, uint32_t val)
 {
-    LOG((struct model *)ctx, CALL_IO_OUT, port, size, val);
+    LOG(v, CALL_IO_OUT, port, bytes, val);
 }
 
-static void m_mmio_read(void *ctx, uint64_t gpa, uint8_t *buf, unsigned int len)
+void vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf, unsigned int len)
 {
+    uint8_t *b = buf;
     unsigned int i;
 
-    LOG((struct model *)ctx, CALL_MMIO_READ, gpa, len);
+    LOG(v, CALL_MMIO_READ, gpa, len);
     for ( i = 0; i < len; i++ )
-        buf[i] = model_byte((uint32_t)gpa, (uint32_t)(gpa >> 32), i, 0x3c3c3c3cU);
+        b[i] = model_byte((uint32_t)gpa, (uint32_t)(gpa >> 32), i, 0x3c3c3c3cU);
 }
 
-static void m_mmio_write(void *ctx, uint64_t gpa, const uint8_t *buf, unsigned int len)
+void vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf, unsigned int len)
 {
-    struct model *m = ctx;
-
-    LOG(m, CALL_MMIO_WRITE, gpa, len);
-    digest_bytes(&m->effects, buf, len);
+    LOG(v, CALL_MMIO_WRITE, gpa, len);
+    digest_bytes(&v->effects, buf, len);
 }
 
-static uint64_t m_vmmcall(void *ctx, uint64_t rax, uint8_t cpl)
+uint64_t vmgexit_be_vmmcall(struct vcpu *v, uint64_t rax, uint8_t cpl)
 {
-    LOG((struct model *)ctx, CALL_VMMCALL, rax, cpl);
+    LOG(v, CALL_VMMCALL, rax, cpl);
     return rax == 0 ? 1 : 0xffffffffffffffdaULL;
 }
 
-static void m_simple(void *ctx, unsigned int what, uint64_t a, uint64_t b)
+/* INVD ... UNSUPPORTED_EVENT: ModelBackend.simple(), one call number. */
+static void simple(struct vcpu *v, unsigned int what, uint64_t a, uint64_t b)
 {
-    LOG((struct model *)ctx, CALL_SIMPLE, what, a, b);
+    LOG(v, CALL_SIMPLE, what, a, b);
 }
 
-static uint64_t m_ap_hlt_loop(void *ctx)
+void vmgexit_be_invd(struct vcpu *v) { simple(v, SIMPLE_INVD, 0, 0); }
+void vmgexit_be_wbinvd(struct vcpu *v) { simple(v, SIMPLE_WBINVD, 0, 0); }
+void vmgexit_be_nmi_complete(struct vcpu *v) { simple(v, SIMPLE_NMI_COMPLETE, 0, 0); }
+void vmgexit_be_monitor(struct vcpu *v, uint64_t rax, uint64_t rcx) { simple(v, SIMPLE_MONITOR, rax, rcx); }
+void vmgexit_be_mwait(struct vcpu *v, uint64_t rax, uint64_t rcx) { simple(v, SIMPLE_MWAIT, rax, rcx); }
+void vmgexit_be_term_request(struct vcpu *v, uint64_t info1, uint64_t info2) { simple(v, SIMPLE_TERM_REQUEST, info1, info2); }
+void vmgexit_be_unsupported_event(struct vcpu *v, uint64_t info1, uint64_t info2) { simple(v, SIMPLE_UNSUPPORTED_EVENT, info1, info2); }
+
+uint64_t vmgexit_be_ap_hlt_loop(struct vcpu *v)
 {
-    logc(ctx, CALL_AP_HLT, 0, NULL);
+    logc(v, CALL_AP_HLT, 0, NULL);
     return 1;
 }
 
-static void m_ap_jump_table_set(void *ctx, uint64_t gpa)
+void vmgexit_be_ap_jump_table_set(struct vcpu *v, uint64_t gpa)
 {
-    struct model *m = ctx;
-
-    LOG(m, CALL_AP_JT_SET, gpa);
-    m->jump_table = gpa;
+    LOG(v, CALL_AP_JT_SET, gpa);
+    v->jump_table = gpa;
 }
 
-static uint64_t m_ap_jump_table_get(void *ctx)
+uint64_t vmgexit_be_ap_jump_table_get(struct vcpu *v)
 {
-    struct model *m = ctx;
-
-    logc(m, CALL_AP_JT_GET, 0, NULL);
-    return m->jump_table;
+    logc(v, CALL_AP_JT_GET, 0, NULL);
+    return v->jump_table;
 }
 
-static void m_page_state(void *ctx, uint64_t gfn, unsigned int op, unsigned int large)
+void vmgexit_be_page_state(struct vcpu *v, uint64_t gfn, unsigned int op, bool large)
 {
-    LOG((struct model *)ctx, CALL_PSC, gfn, op, large);
+    LOG(v, CALL_PSC, gfn, op, large);
 }
 
-static uint64_t m_guest_request(void *ctx, uint64_t req, uint64_t resp)
+uint64_t vmgexit_be_guest_request(struct vcpu *v, uint64_t req_gpa, uint64_t resp_gpa)
 {
-    LOG((struct model *)ctx, CALL_GUEST_REQ, req, resp);
+    LOG(v, CALL_GUEST_REQ, req_gpa, resp_gpa);
     return 0;
 }
 
-static uint64_t m_ext_guest_request(void *ctx, uint64_t req, uint64_t resp, uint64_t data, uint64_t pages, uint64_t *rbx)
+uint64_t vmgexit_be_ext_guest_request(struct vcpu *v, uint64_t req_gpa, uint64_t resp_gpa, uint64_t data_gpa, uint64_t *npages)
 {
-    LOG((struct model *)ctx, CALL_EXT_GUEST_REQ, req, resp, data, pages);
-    *rbx = 1;
+    uint64_t pages = *npages;
+
+    LOG(v, CALL_EXT_GUEST_REQ, req_gpa, resp_gpa, data_gpa, pages);
+    *npages = 1;
     return pages < 1 ? 1ULL << 32 : 0;
 }
 
-static void m_ap_creation(void *ctx, uint32_t op, uint32_t apic_id, uint64_t vmsa, uint64_t features)
+void vmgexit_be_ap_creation(struct vcpu *v, uint32_t op, uint32_t apic_id, uint64_t vmsa_gpa)
 {
-    LOG((struct model *)ctx, CALL_AP_CREATE, op, apic_id, vmsa, features);
+    LOG(v, CALL_AP_CREATE, op, apic_id, vmsa_gpa);
 }
 
-static int m_read_guest(void *ctx, uint64_t gpa, uint8_t *buf, size_t len)
+bool vmgexit_be_read_guest(struct vcpu *v, uint64_t gpa, void *buf, unsigned int len)
 {
-    size_t i;
+    uint8_t *b = buf;
+    unsigned int i;
 
-    LOG((struct model *)ctx, CALL_READ_GUEST, gpa, len);
+    LOG(v, CALL_READ_GUEST, gpa, len);
     for ( i = 0; i < len; i++ )
-        buf[i] = model_byte((uint32_t)gpa, (uint32_t)(gpa >> 32), (uint32_t)i, 0x5a5a5a5aU);
-    return 0;
+        b[i] = model_byte((uint32_t)gpa, (uint32_t)(gpa >> 32), i, 0x5a5a5a5aU);
+    return true;
 }
 
-static void m_write_guest(void *ctx, uint64_t gpa, const uint8_t *buf, size_t len)
+bool vmgexit_be_write_guest(struct vcpu *v, uint64_t gpa, const void *buf, unsigned int len)
 {
-    struct model *m = ctx;
-
-    LOG(m, CALL_WRITE_GUEST, gpa, len);
-    digest_bytes(&m->effects, buf, len);
+    LOG(v, CALL_WRITE_GUEST, gpa, len);
+    digest_bytes(&v->effects, buf, len);
+    return true;
 }
 
-/* The racing guest: rewrites what a careless hypervisor would read again. */
-static void m_race(void *ctx, uint8_t *page)
+/* EVENTINJ (AMD APM vol. 2, 15.20): vector, type 3 (exception), valid. */
+uint64_t vmgexit_be_exception_event(struct vcpu *v, unsigned int vector)
 {
-    struct model *m = ctx;
-    uint64_t code = 0x403, ones = ~0ULL, zero = 0;
-
-    if ( !m->race )
-        return;
-    memcpy(page + VMGEXIT_OFF_SW_EXIT_CODE, &code, 8);
-    memcpy(page + VMGEXIT_OFF_SW_EXIT_INFO_2, &ones, 8);
-    memcpy(page + VMGEXIT_OFF_SW_SCRATCH, &zero, 8);
-    memset(page + VMGEXIT_SHARED_BUF_START, 0xee, VMGEXIT_SHARED_BUF_END - VMGEXIT_SHARED_BUF_START);
+    LOG(v, CALL_EXCEPTION_EVENT, vector);
+    return vector | (3U << 8) | (1U << 31);
 }
-
-static const struct vmgexit_ops model_ops = {
-    .features = 0x3,
-    .dr7_read = m_dr7_read,
-    .dr7_write = m_dr7_write,
-    .rdtsc = m_rdtsc,
-    .rdtscp = m_rdtscp,
-    .rdpmc = m_rdpmc,
-    .cpuid = m_cpuid,
-    .rdmsr = m_rdmsr,
-    .wrmsr = m_wrmsr,
-    .io_in = m_io_in,
-    .io_out = m_io_out,
-    .mmio_read = m_mmio_read,
-    .mmio_write = m_mmio_write,
-    .vmmcall = m_vmmcall,
-    .simple = m_simple,
-    .ap_hlt_loop = m_ap_hlt_loop,
-    .ap_jump_table_set = m_ap_jump_table_set,
-    .ap_jump_table_get = m_ap_jump_table_get,
-    .page_state = m_page_state,
-    .guest_request = m_guest_request,
-    .ext_guest_request = m_ext_guest_request,
-    .ap_creation = m_ap_creation,
-    .read_guest = m_read_guest,
-    .write_guest = m_write_guest,
-    .race = m_race,
-};
 
 static uint8_t slots[NR_SLOTS][VMGEXIT_PAGE_SIZE];
 static uint8_t page[VMGEXIT_PAGE_SIZE];
@@ -378,7 +371,7 @@ static enum harness_status load_kind(const uint8_t *in, uint32_t len, struct har
 
 static enum harness_status run_kind(const uint8_t *in, uint32_t len, struct harness_out *out)
 {
-    struct model m;
+    struct vcpu v;
     struct vmgexit_guest guest;
     struct vmgexit_result res;
     struct digest pd;
@@ -405,26 +398,28 @@ static enum harness_status run_kind(const uint8_t *in, uint32_t len, struct harn
         at += n;
     }
 
-    memset(&m, 0, sizeof(m));
-    digest_init(&m.effects);
-    m.dr7 = 0x400;
-    m.tsc = 0x100000000ULL;
-    m.race = !!(flags & RUN_RACE);
-    guest.snp = !!(flags & RUN_SNP);
-    guest.registered = !!(flags & RUN_REGISTERED);
-    guest.registered_gpa = harness_get_u64(in + 10);
+    memset(&v, 0, sizeof(v));
+    digest_init(&v.effects);
+    v.dr7 = 0x400;
+    v.tsc = 0x100000000ULL;
+    v.race_page = (flags & RUN_RACE) ? page : NULL;
+    guest.snp = flags & RUN_SNP;
+    guest.ghcb_registered = flags & RUN_REGISTERED;
+    guest.ghcb_gpa = harness_get_u64(in + 10);
+    guest.features = MODEL_FEATURES;
+    guest.sev_features = MODEL_SEV_FEATURES;
 
-    vmgexit_handle(page, harness_get_u64(in + 2), &guest, &model_ops, &m, &work, &res);
+    vmgexit_handle(&v, page, harness_get_u64(in + 2), &guest, &work, &res);
 
     digest_init(&pd);
     digest_bytes(&pd, page, VMGEXIT_PAGE_SIZE);
     harness_put_u8(out, res.verdict);
     harness_put(out, &res.error, 4);
-    harness_put_u16(out, res.field_offset);
+    harness_put_u16(out, res.field == ~0U ? 0xffff : res.field);
     harness_put_u64(out, res.exit_info_1);
     harness_put_u64(out, res.exit_info_2);
     harness_put_u64(out, digest_value(&pd));
-    harness_put_u64(out, digest_value(&m.effects));
+    harness_put_u64(out, digest_value(&v.effects));
     if ( flags & RUN_FULL_PAGE )
         harness_put(out, page, VMGEXIT_PAGE_SIZE);
     return HARNESS_OK;
