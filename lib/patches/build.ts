@@ -9,8 +9,10 @@ import { detectXenTree } from '../xen-tree/detect.ts';
 import { git, identityEnv, type Identity } from '../xen-tree/git.ts';
 import { withScratchTree } from '../xen-tree/scratch.ts';
 import { checkTargetVersion, targetById, type TargetId } from '../xen-tree/targets.ts';
+import { applyPatch, type SeriesState } from './assemble.ts';
 import { commitMessage } from './commit-message.ts';
-import { createContext, generatedPath } from './context.ts';
+import { createContext } from './context.ts';
+import { lintSeriesReport, type LintFinding } from './lint.ts';
 import { coverBlurb, coverSubject, type CommitRecord } from './cover.ts';
 import { maintainersFor } from './maintainers.ts';
 import { SERIES } from './series/index.ts';
@@ -22,7 +24,10 @@ export interface BuildOptions {
   xen: string;
   target: string;
   out: string;
-  signoff: Identity;
+  /** Author of the commits. */
+  author: Identity;
+  /** The person certifying the DCO (a Signed-off-by line), only when asked for. */
+  signoff: Identity | null;
   /** Author date of the commits (ISO 8601); now when absent. */
   date?: string;
   series?: readonly PatchDef[];
@@ -33,13 +38,20 @@ export interface BuildResult {
   out: string;
   base: string;
   files: string[];
+  /** The maintainer-rules check: definitions the series adds, and how many are used. */
+  lint: { findings: number; definitions: number; used: number };
+}
+
+/** The series was built but breaks Xen's rules: nothing was written. */
+export class LintError extends Error {
+  constructor(readonly findings: LintFinding[]) {
+    super(`${findings.length} maintainer-rule finding(s)`);
+  }
 }
 
 export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
   const target = targetById(opts.target);
   const series = opts.series ?? SERIES;
-  const missing = series.flatMap((p) => p.needs.filter((n) => !existsSync(generatedPath(n))).map((n) => `${p.id}: ${n}`));
-  if (missing.length > 0) throw new UserError(`generated files missing (run \`npm run generate\`): ${missing.join(', ')}`);
   const tree = await detectXenTree(opts.xen);
   checkTargetVersion(target, tree.root, tree.version);
   const out = resolve(opts.out);
@@ -47,27 +59,26 @@ export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
     throw new UserError(`--out ${opts.out} is inside the Xen tree, which is never written to`);
   }
   const model = projectModel();
-  const env = identityEnv(opts.signoff, opts.date ?? new Date().toISOString());
+  const env = identityEnv(opts.author, opts.date ?? new Date().toISOString());
 
   return withScratchTree(tree, async ({ dir, base }) => {
     const ctx = createContext(dir, target, tree.version, model);
     const records: CommitRecord[] = [];
+    const state: SeriesState = { code: new Set(), headers: [] };
     for (const patch of series) {
-      const before = ctx.placed.length;
-      const handBefore = ctx.handEdited.length;
-      patch.apply(ctx);
+      await applyPatch(ctx, dir, patch, state);
       await git(dir, ['add', '-A', '-f']);
       const diff = await git(dir, ['diff', '--cached', '--no-color']);
       if (diff.trim() === '') throw new Error(`patch ${patch.id} changed nothing`);
       const touched = (await git(dir, ['diff', '--cached', '--name-only'])).split('\n').filter(Boolean);
-      const placed = ctx.placed.slice(before);
+      const generated = [...state.headers.map((h) => h.path), ...(patch.sources ?? []).map((g) => g.to)].filter((p) => touched.includes(p));
       const cc = await maintainersFor(dir, diff);
       const message = commitMessage(patch.subject, patch.body(ctx), opts.signoff, cc);
       await git(dir, ['commit', '-q', '--no-verify', '--no-gpg-sign', '-F', '-'], env, message);
       records.push({
         subject: patch.subject,
-        placed,
-        handWritten: touched.filter((t) => !placed.some((p) => p.to === t) || ctx.handEdited.slice(handBefore).includes(t)),
+        generated: generated.map((p) => ({ path: p, module: state.headers.find((h) => h.path === p)?.module ?? 'nae' })),
+        handWritten: touched.filter((t) => !generated.includes(t)),
       });
     }
 
@@ -96,8 +107,16 @@ export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
       .replace('*** BLURB HERE ***', coverBlurb(model, target, tree, records));
     writeFileSync(coverFile, cover);
     const files = readdirSync(mails).sort();
+    const report = await lintSeriesReport({
+      tree: dir,
+      base,
+      patches: files.filter((f) => !f.startsWith('0000-')).map((f) => ({ name: f, text: readFileSync(join(mails, f), 'utf8') })),
+      signoff: opts.signoff,
+    });
+    if (report.findings.length > 0) throw new LintError(report.findings);
     replaceDir(out, mails, files);
-    return { target: target.id, out, base, files };
+    const lint = { findings: 0, definitions: report.definitions, used: report.used };
+    return { target: target.id, out, base, files, lint };
   });
 }
 

@@ -1,5 +1,7 @@
 // Commit messages in the form xen-devel reviews: a subsystem-prefixed subject,
-// a body wrapped at 72 columns that says why, then the trailers.
+// a body wrapped at 72 columns that says why, then the trailers. A
+// Signed-off-by is a DCO certification by a person: it is written only for the
+// identity the user asked to sign with, never by default.
 import type { Identity } from '../xen-tree/git.ts';
 
 const WIDTH = 72;
@@ -25,7 +27,7 @@ export function wrap(paragraph: string, width = WIDTH): string {
   return lines.join('\n');
 }
 
-export function commitMessage(subject: string, body: string[], signoff: Identity, cc: string[] = []): string {
+export function commitMessage(subject: string, body: string[], signoff: Identity | null, cc: string[] = []): string {
   // Consecutive list items form one block; other paragraphs are separated by a blank line.
   const blocks: string[] = [];
   body.forEach((p, i) => {
@@ -33,6 +35,6 @@ export function commitMessage(subject: string, body: string[], signoff: Identity
     if (i > 0 && BULLET.test(p) && BULLET.test(body[i - 1]!)) blocks[blocks.length - 1] += `\n${text}`;
     else blocks.push(text);
   });
-  const trailers = [`Signed-off-by: ${signoff.name} <${signoff.email}>`, ...cc.map((c) => `Cc: ${c}`)];
-  return `${subject}\n\n${blocks.join('\n\n')}\n\n${trailers.join('\n')}\n`;
+  const trailers = [...(signoff ? [`Signed-off-by: ${signoff.name} <${signoff.email}>`] : []), ...cc.map((c) => `Cc: ${c}`)];
+  return `${subject}\n\n${blocks.join('\n\n')}${trailers.length > 0 ? `\n\n${trailers.join('\n')}` : ''}\n`;
 }

@@ -1,17 +1,12 @@
 // The PatchContext a patch module works through: files of the scratch Xen
-// tree and of the repository's generated/ directory, nothing else.
+// tree, nothing else.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EModel } from '../../generators/elaborate/model.ts';
 import { UserError } from '../errors.ts';
-import { REPO_ROOT } from '../paths.ts';
 import type { Target } from '../xen-tree/targets.ts';
 import type { XenVersion } from '../xen-tree/version.ts';
 import type { PatchContext } from './types.ts';
-
-export function generatedPath(path: string): string {
-  return join(REPO_ROOT, path);
-}
 
 export function createContext(tree: string, target: Target, version: XenVersion, model: EModel): PatchContext {
   const inTree = (p: string): string => join(tree, p);
@@ -27,12 +22,6 @@ export function createContext(tree: string, target: Target, version: XenVersion,
     target,
     version,
     model,
-    generated: (p) => {
-      if (!existsSync(generatedPath(p))) throw new UserError(`${p} does not exist: run \`npm run generate\``);
-      return readFileSync(generatedPath(p), 'utf8');
-    },
-    placed: [],
-    handEdited: [],
     exists: (p) => existsSync(inTree(p)),
     path: inTree,
     read,

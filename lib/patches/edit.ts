@@ -14,10 +14,6 @@ export function insertAfter(text: string, anchor: string, addition: string, file
   return replaceOnce(text, anchor, anchor + addition, file);
 }
 
-export function insertBefore(text: string, anchor: string, addition: string, file: string): string {
-  return replaceOnce(text, anchor, addition + anchor, file);
-}
-
 /** The line of text containing `needle`, exactly once; its full text (without newline). */
 export function lineContaining(text: string, needle: string | RegExp, file: string): string {
   const lines = text.split('\n').filter((l) => (typeof needle === 'string' ? l.includes(needle) : needle.test(l)));

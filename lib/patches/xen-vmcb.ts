@@ -30,10 +30,10 @@ function memberLine(type: string, name: string, offset: number, note?: string): 
 }
 
 /** Reserved bytes as the widest unsigned array their offset and size allow. */
-function reservedLine(offset: number, size: number, note?: string): string {
+function reservedLine(offset: number, size: number, note?: string, stem?: string): string {
   const w = [8, 4, 2, 1].find((b) => offset % b === 0 && size % b === 0)!;
   const count = size / w;
-  const name = `res_${offset.toString(16).padStart(3, '0')}${count > 1 ? `[${count}]` : ''}`;
+  const name = `${stem ?? `res_${offset.toString(16).padStart(3, '0')}`}${count > 1 ? `[${count}]` : ''}`;
   return memberLine(`uint${w * 8}_t`, name, offset, note);
 }
 
@@ -47,6 +47,10 @@ export interface WindowOptions {
   rename?: Record<string, string>;
   /** A note for the comment of the last padding line. */
   padNote?: string;
+  /** Name only these fields (by Xen name); the rest stays padding. */
+  only?: ReadonlySet<string>;
+  /** Xen's own name for the padding starting at an offset, kept so the diff stays small. */
+  padNames?: Record<number, string>;
 }
 
 export interface RenderedWindow {
@@ -66,11 +70,11 @@ export function renderControlWindow(model: EModel, o: WindowOptions): RenderedWi
   const named: RenderedWindow['named'] = [];
   let padFrom: number | null = null;
   const flushPad = (to: number, note?: string): void => {
-    if (padFrom !== null && to > padFrom) lines.push(reservedLine(padFrom, to - padFrom, note));
+    if (padFrom !== null && to > padFrom) lines.push(reservedLine(padFrom, to - padFrom, note, o.padNames?.[padFrom]));
     padFrom = null;
   };
   for (const f of inRange) {
-    if (f.reserved || f.offset >= o.namedEnd) {
+    if (f.reserved || f.offset >= o.namedEnd || (o.only !== undefined && !o.only.has(o.rename?.[f.name] ?? f.name))) {
       padFrom ??= f.offset;
       continue;
     }

@@ -1,28 +1,16 @@
 // The Xen trees a series can be built for, and where each keeps the files the
-// patches touch. Layout differences between releases live here and nowhere else.
+// model-rendered edits touch. Other differences between releases are the
+// per-target diffs under xen-overlay/targets/.
 import { UserError } from '../errors.ts';
 import { formatXenVersion, type XenVersion } from './version.ts';
 
 export type TargetId = 'xen-4.17' | 'staging';
 
 export interface XenLayout {
-  /** Directory of the new SVM/SEV headers. */
-  svmHeaderDir: string;
-  /** How a .c file in svmDir includes one of them. */
-  svmInclude: (name: string) => string;
   /** Xen's own VMCB header and the file holding its build_assertions(). */
   vmcbHeader: string;
   vmcbC: string;
-  svmDir: string;
-  svmC: string;
   perfcDefn: string;
-  /** The header declaring svm.c's helpers, and the VMCB accessor of the SEV-ES enable bit. */
-  svmH: string;
-  sevEsAccessor: string;
-  /** Headers sev.c's VMGEXIT backends need beyond what <xen/sched.h> brings (struct vcpu_msrs, X86EMUL_*). */
-  vmgexitIncludes: string[];
-  /** Directory of the PSP driver-local firmware headers. */
-  pspHeaderDir: string;
 }
 
 export interface Target {
@@ -45,17 +33,9 @@ export const TARGETS: Record<TargetId, Target> = {
     matches: (v) => v.major === 4 && v.minor === 17 && /^\.\d+/.test(v.extra),
     subjectPrefix: 'PATCH 4.17',
     layout: {
-      svmHeaderDir: 'xen/arch/x86/include/asm/hvm/svm',
-      svmInclude: (name) => `<asm/hvm/svm/${name}>`,
       vmcbHeader: 'xen/arch/x86/include/asm/hvm/svm/vmcb.h',
       vmcbC: 'xen/arch/x86/hvm/svm/vmcb.c',
-      svmDir: 'xen/arch/x86/hvm/svm',
-      svmC: 'xen/arch/x86/hvm/svm/svm.c',
       perfcDefn: 'xen/arch/x86/include/asm/perfc_defn.h',
-      svmH: 'xen/arch/x86/include/asm/hvm/svm/svm.h',
-      sevEsAccessor: 'sev_es_enable',
-      vmgexitIncludes: [],
-      pspHeaderDir: 'xen/drivers/crypto',
     },
   },
   staging: {
@@ -66,17 +46,9 @@ export const TARGETS: Record<TargetId, Target> = {
     subjectPrefix: 'PATCH',
     layout: {
       // staging made the SVM headers private to xen/arch/x86/hvm/svm/.
-      svmHeaderDir: 'xen/arch/x86/hvm/svm',
-      svmInclude: (name) => `"${name}"`,
       vmcbHeader: 'xen/arch/x86/hvm/svm/vmcb.h',
       vmcbC: 'xen/arch/x86/hvm/svm/vmcb.c',
-      svmDir: 'xen/arch/x86/hvm/svm',
-      svmC: 'xen/arch/x86/hvm/svm/svm.c',
       perfcDefn: 'xen/arch/x86/include/asm/perfc_defn.h',
-      svmH: 'xen/arch/x86/hvm/svm/svm.h',
-      sevEsAccessor: 'sev_es',
-      vmgexitIncludes: ['asm/guest-msr.h', 'asm/x86_emulate.h'],
-      pspHeaderDir: 'xen/drivers/crypto',
     },
   },
 };

@@ -31,7 +31,7 @@ const newOut = () => join(root, `out-${Math.random().toString(36).slice(2)}`);
 
 async function expectCliRefusal(args: string[], message: RegExp): Promise<void> {
   const out = newOut();
-  const r = await runCli(['patches', ...args, '--out', out, '--signoff', 'A Tester <tester@example.org>']);
+  const r = await runCli(['patches', ...args, '--out', out, '--author', 'A Tester <tester@example.org>']);
   expect(r.exitCode, r.all).toBe(2);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(/^xen-sev: /);
@@ -42,7 +42,7 @@ async function expectCliRefusal(args: string[], message: RegExp): Promise<void> 
 async function expectRefusal(args: string[], message: RegExp): Promise<void> {
   const opt = (name: string) => args[args.indexOf(name) + 1]!;
   const out = newOut();
-  const run = buildSeries({ xen: opt('--xen'), target: opt('--target'), out, signoff: { name: 'A Tester', email: 'tester@example.org' } });
+  const run = buildSeries({ xen: opt('--xen'), target: opt('--target'), out, author: { name: 'A Tester', email: 'tester@example.org' }, signoff: null });
   await expect(run).rejects.toThrow(UserError);
   await expect(run).rejects.toThrow(message);
   expect(existsSync(out)).toBe(false);
@@ -80,7 +80,7 @@ describe('xen-sev patches refuses bad input', () => {
   });
 
   it('a tree of the right version whose files are not what the series patches', async () => {
-    await expectRefusal(['--xen', fakeXen('t-hollow', [4, 17, '.5']), '--target', 'xen-4.17'], /xen\/arch\/x86\/hvm\/svm\/Makefile: not in the Xen tree/);
+    await expectRefusal(['--xen', fakeXen('t-hollow', [4, 17, '.5']), '--target', 'xen-4.17'], /xen-overlay\/targets\/xen-4\.17\/msr-protocol\.diff does not apply to this tree/);
   });
 
   it('a malformed --signoff', async () => {

@@ -18,7 +18,7 @@ describe.skipIf(tree.path === null)('xen-4.17 series drift', () => {
 
   it('regenerates byte for byte, dates aside', async () => {
     const committed = seriesDir('xen-4.17');
-    const r = await runCli(['patches', '--xen', tree.path!, '--target', 'xen-4.17', '--out', out, '--signoff', seriesAuthor(committed)]);
+    const r = await runCli(['patches', '--xen', tree.path!, '--target', 'xen-4.17', '--out', out, '--author', seriesAuthor(committed)]);
     expect(r.exitCode, r.all).toBe(0);
     expect(seriesFiles(out)).toEqual(seriesFiles(committed));
     for (const f of seriesFiles(committed)) {

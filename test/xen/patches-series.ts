@@ -21,7 +21,7 @@ export function mailHeader(text: string, name: string): string {
   return m[1]!;
 }
 
-/** "Name <mail>" of the committed series' author, so a rebuild signs the same way. */
+/** "Name <mail>" of the committed series' author, so a rebuild is authored the same way. */
 export function seriesAuthor(dir: string): string {
   return mailHeader(readFileSync(join(dir, seriesFiles(dir)[1]!), 'utf8'), 'From');
 }

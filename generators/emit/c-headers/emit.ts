@@ -23,7 +23,7 @@ export function guardFor(header: string): string {
 }
 
 /** Pads `left` so that trailing comments line up, as hand-written Xen headers do. */
-function column(left: string, right: string, at = 40): string {
+export function column(left: string, right: string, at = 40): string {
   return `${left.padEnd(at - 1)} ${right}`;
 }
 
@@ -40,7 +40,7 @@ function fieldDecl(f: EField): string {
   return `${d.type} ${d.declarator};`;
 }
 
-function fieldComment(f: EField, model: EModel): string {
+export function fieldComment(f: EField, model: EModel): string {
   const notes = [hex(f.offset, 3)];
   if (f.layout !== null) notes.push(`${model.layouts.get(f.layout)!.cPrefix}*`);
   if (f.enum !== null) notes.push(`${model.groups.get(f.enum)!.cPrefix}*`);
@@ -65,7 +65,7 @@ export function cComment(text: string): string {
   return ['/*', ...lines.map((l) => ` * ${l}`), ' */'].join('\n');
 }
 
-function defineLine(name: string, value: string): string {
+export function defineLine(name: string, value: string): string {
   return column(`#define ${name}`, value, 48);
 }
 
@@ -114,7 +114,7 @@ function checks(structs: EStruct[]) {
 }
 
 /** Orders structs so that every nested struct is defined before its first user. */
-function definitionOrder(structs: EStruct[]): EStruct[] {
+export function definitionOrder(structs: EStruct[]): EStruct[] {
   const local = new Map(structs.map((s) => [s.name, s]));
   const done = new Set<string>();
   const out: EStruct[] = [];

@@ -1,11 +1,7 @@
-// The series, in commit order: hypervisor definitions first, each patch
-// building on its own, then the VMGEXIT path, then the toolstack.
+// The series, in commit order; every definition a patch adds is used by the
+// code of the same patch.
 import type { PatchDef } from '../types.ts';
-import { ghcbPatch } from './01-ghcb.ts';
-import { vmcbVmsaPatch } from './02-vmcb-vmsa.ts';
-import { sevApiPatch } from './03-sev-api.ts';
-import { vmgexitPatch } from './04-vmgexit.ts';
-import { domctlPatch } from './05-domctl.ts';
-import { libxlPatch, xlPatch } from './06-libxl.ts';
+import { ghcbPagePatch } from './ghcb-page.ts';
+import { msrProtocolPatch } from './msr-protocol.ts';
 
-export const SERIES: readonly PatchDef[] = [ghcbPatch, vmcbVmsaPatch, sevApiPatch, vmgexitPatch, domctlPatch, libxlPatch, xlPatch];
+export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch];
