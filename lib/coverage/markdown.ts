@@ -1,10 +1,13 @@
 // The Markdown report: short enough for a patch series' cover letter, a
 // summary per spec document and per kind, then the notable gaps.
-import { DOCS } from '../../schema/spec.ts';
+import { DOCS, NEWER_REVS } from '../../schema/spec.ts';
 import { percent } from './report.ts';
 import { KIND_TITLES, type CountRow, type CoverageItem, type CoverageReport, type ItemKind } from './types.ts';
 
-const REV: Record<string, string> = Object.fromEntries(Object.values(DOCS).map((d) => [d.doc, d.rev]));
+/** The revision most facts were checked against, and any newer one a few facts cite (schema/spec.ts NEWER_REVS). */
+const REV: Record<string, string> = Object.fromEntries(
+  Object.entries(DOCS).map(([key, d]) => [d.doc, [d.rev, ...((NEWER_REVS as Record<string, readonly string[]>)[key] ?? [])].join(' and ')]),
+);
 /** Names listed per gap line; the rest is counted. */
 const GAP_NAMES = 6;
 
@@ -73,6 +76,11 @@ export function renderMarkdown(report: CoverageReport, banner: readonly string[]
   const g = gaps(report);
   lines.push('', '## Notable gaps', '');
   lines.push(...(g.length > 0 ? g : ['None.']));
+  if (s.specGaps.length > 0) {
+    lines.push('', '## Used by implementations, not defined by the cited documents', '');
+    lines.push('Not in the schema (there is no AMD passage to cite); listed so a reader knows they were looked for.', '');
+    for (const x of s.specGaps) lines.push(`- ${x.item}: not in ${x.absentFrom}; used by ${x.usedBy}. ${x.note}`);
+  }
   lines.push('');
   return lines.join('\n');
 }

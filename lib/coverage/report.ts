@@ -2,6 +2,7 @@
 // and the summaries per spec document and per kind. A pure function of its
 // inputs; lib/coverage/inputs.ts reads those from the repository.
 import type { EModel } from '../../generators/elaborate/model.ts';
+import { citation } from '../../generators/emit/common.ts';
 import { DOCS } from '../../schema/spec.ts';
 import { collectItems, type XlOptionSource } from './items.ts';
 import { markTests, type TestInputs } from './tests.ts';
@@ -87,6 +88,9 @@ export function buildReport(inputs: CoverageInputs): CoverageReport {
       byKind,
       omitted,
       xenTree: inputs.xen === null ? null : { path: inputs.xen.path, files: inputs.xen.index.fileCount },
+      specGaps: inputs.model.modules.flatMap((m) =>
+        m.gaps.map((g) => ({ module: m.name, item: g.item, absentFrom: citation(g.absentFrom), usedBy: g.usedBy, note: g.note })),
+      ),
     },
   };
 }

@@ -101,6 +101,17 @@ export interface CoverageSummary {
   omitted: { kind: ItemKind; why: string }[];
   /** The Xen tree the xen column was computed against, or null. */
   xenTree: { path: string; files: number } | null;
+  /** What implementations use that the cited documents do not define (schema gaps), with the source using it. */
+  specGaps: SpecGapRow[];
+}
+
+export interface SpecGapRow {
+  module: string;
+  item: string;
+  /** Citation of the document revision that lacks it. */
+  absentFrom: string;
+  usedBy: string;
+  note: string;
 }
 
 export interface CoverageReport {

@@ -7,9 +7,9 @@ import { expect } from 'vitest';
 
 interface JField { name: string; offset: number; size: number; type: string; reserved: boolean; layout: string | null; enum: string | null; spec: string }
 interface JStruct { name: string; size: number; spec: string; fields: JField[] }
-interface JBit { name: string; lsb: number; msb: number; reserved: boolean }
+interface JBit { name: string; c_name: string; lsb: number; msb: number; reserved: boolean; spec: string }
 interface JLayout { name: string; width: number; spec: string; bits: JBit[]; location?: unknown }
-interface JValue { name: string; value: string | number }
+interface JValue { name: string; c_name: string; value: string | number; spec: string }
 interface JGroup { name: string; spec: string; values: JValue[] }
 
 const root = new URL('../../generated/json/', import.meta.url);
@@ -64,4 +64,20 @@ export function expectValues(name: string, values: Readonly<Record<string, bigin
   const got = Object.fromEntries(g.values.map((v) => [v.name, BigInt(v.value)]));
   if (exact) expect(got, `${name}: values`).toEqual(values);
   else for (const [k, v] of Object.entries(values)) expect(got[k], `${name}: ${k}`).toBe(v);
+}
+
+/** Values by C name, as an outside header spells them: each listed macro has exactly this value in the group. */
+export function expectMacros(name: string, macros: Readonly<Record<string, bigint>>): void {
+  const g = group(name);
+  const got = Object.fromEntries(g.values.map((v) => [v.c_name, BigInt(v.value)]));
+  for (const [k, v] of Object.entries(macros)) expect(got[k], `${name}: ${k}`).toBe(v);
+}
+
+/** The citation of one field, bit or value, as the JSON export prints it. */
+export function specOf(kind: 'field' | 'bit' | 'value', container: string, name: string): string {
+  const list: { name: string; spec: string }[] =
+    kind === 'field' ? struct(container).fields : kind === 'bit' ? layout(container).bits : group(container).values;
+  const x = list.find((i) => i.name === name);
+  if (x === undefined) throw new Error(`no ${kind} ${container}.${name}`);
+  return x.spec;
 }
