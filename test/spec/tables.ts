@@ -9,7 +9,7 @@ interface JField { name: string; offset: number; size: number; type: string; res
 interface JStruct { name: string; size: number; spec: string; fields: JField[] }
 interface JBit { name: string; c_name: string; lsb: number; msb: number; reserved: boolean; spec: string }
 interface JLayout { name: string; width: number; spec: string; bits: JBit[]; location?: unknown }
-interface JValue { name: string; c_name: string; value: string | number; spec: string }
+interface JValue { name: string; c_name: string; value: string | number; spec: string; description: string; linux: string | null }
 interface JGroup { name: string; spec: string; values: JValue[] }
 
 const root = new URL('../../generated/json/', import.meta.url);
