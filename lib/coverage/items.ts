@@ -50,6 +50,8 @@ function blank(kind: ItemKind, id: string, name: string, spec: SpecRef, value: s
     identifiers,
     generated: [],
     tests: false,
+    crossChecked: false,
+    behaviour: false,
     testedBy: [],
     linux,
     xen: null,

@@ -55,6 +55,8 @@ function count(key: string, title: string, items: readonly CoverageItem[], withX
     schema: items.filter((i) => i.schema).length,
     generated: items.filter((i) => i.generated.length > 0).length,
     tests: items.filter((i) => i.tests).length,
+    crossChecked: items.filter((i) => i.crossChecked).length,
+    behaviour: items.filter((i) => i.behaviour).length,
     linux: items.filter((i) => i.linux !== null).length,
     xen: withXen ? items.filter((i) => i.xen === true).length : null,
   };

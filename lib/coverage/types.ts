@@ -61,8 +61,12 @@ export interface CoverageItem {
   identifiers: string[];
   /** Generated files (repository-relative) that contain one of the identifiers. */
   generated: string[];
-  /** A test checks it against an independent source or exercises it (see testedBy; the layout probe alone does not count). */
+  /** crossChecked or behaviour (see testedBy; drift checks such as the layout probe do not count). */
   tests: boolean;
+  /** Compared with an independent source: the Linux cross-check, or a test under test/spec/ that writes the source's table down as data. */
+  crossChecked: boolean;
+  /** Exercised by a behaviour test: another test file naming it, a JSON vector using it, or the C-vs-TS GHCB harness. */
+  behaviour: boolean;
   /** Which suites exercise it: linux-crosscheck, layout-probe, test-sources:<file>. */
   testedBy: string[];
   /** The Linux name of the same thing, null when Linux has none. */
@@ -88,6 +92,8 @@ export interface CountRow {
   schema: number;
   generated: number;
   tests: number;
+  crossChecked: number;
+  behaviour: number;
   linux: number;
   /** null without --xen. */
   xen: number | null;

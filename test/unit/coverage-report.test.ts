@@ -125,6 +125,22 @@ describe('tests column', () => {
     expect(r.items.filter((i) => i.tests)).toHaveLength(1);
   });
 
+  it('splits what it counts: outside tables (test/spec/) and the Linux cross-check are cross-checks, other tests are behaviour, drift checks are neither', () => {
+    const name = (path: string) => ({ path, contents: 'SEV_STATUS_INVALID_GUEST_STATE SEV_STATUS_INACTIVE SEV_STATUS_ACTIVE' });
+    const only = (path: string) => buildReport({ ...base, tests: { ...noTests, testFiles: [name(path)] } });
+    expect(byId(only('test/spec/status.test.ts'), 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: true, crossChecked: true, behaviour: false });
+    expect(byId(only('test/unit/fw.test.ts'), 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: true, crossChecked: false, behaviour: true });
+    expect(byId(only('test/generate-check.test.ts'), 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: false, crossChecked: false, behaviour: false });
+    const linux = buildReport({ ...base, tests: { ...noTests, linuxCrosscheck: true } });
+    expect(byId(linux, 'status_code:sev_status.INACTIVE')).toMatchObject({ crossChecked: true, behaviour: false });
+    // The probe compares the headers with the model: it counts for neither.
+    const probe = buildReport({ ...base, tests: { ...noTests, layoutProbe: 'int main(void)\n{\n    C(SEV_STATUS_INACTIVE);\n}\n' } });
+    expect(byId(probe, 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: false, crossChecked: false, behaviour: false });
+    // The summary counts the two separately: 3 named items in one behaviour file.
+    const row = only('test/unit/fw.test.ts').summary.byKind.find((r) => r.key === 'status_code')!;
+    expect(row).toMatchObject({ tests: 3, crossChecked: 0, behaviour: 3 });
+  });
+
   it('reads JSON vectors for the values they use: sw_exit_code, MSR protocol codes, GHCB fields', () => {
     // CPUID is exit code 0x72 (APM vol. 2 table C-1); GHCB MSR code 0x004 is the CPUID request (56421 2.3.1).
     const vec = {
