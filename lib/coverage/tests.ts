@@ -96,8 +96,13 @@ export function markTests(items: CoverageItem[], model: EModel, inputs: TestInpu
     const files = new Set<string>();
     if (field !== null) for (const f of fieldFiles(tests, field[0], field[1])) files.add(f);
     else for (const id of item.identifiers) for (const f of tests.files(id)) files.add(f);
-    // A bit is also named by its macro stem (SEV_POLICY_NODBG) in test sources.
-    if (item.identifiers[0]?.endsWith('_MASK')) for (const f of tests.files(item.identifiers[0].slice(0, -5))) files.add(f);
+    // A bit is also named by its macro stem (SEV_POLICY_NODBG) in test sources,
+    // or by its layout and bit names together (a table in a TS test or JSON).
+    if (item.identifiers[0]?.endsWith('_MASK')) {
+      for (const f of tests.files(item.identifiers[0].slice(0, -5))) files.add(f);
+      const [layout, bit] = item.name.split('.') as [string, string | undefined];
+      if (bit !== undefined) for (const f of fieldFiles(tests, layout, bit)) files.add(f);
+    }
     const fromVectors = vectorsFor(item, vectors);
     for (const f of fromVectors) files.delete(f);
     by.push(...fromVectors.slice(0, MAX_FILES).map((f) => `vectors:${f}`));

@@ -14,6 +14,8 @@ export const ITEM_KINDS = [
   'vmsa_field',
   'sev_feature',
   'cpuid_msr_bit',
+  'firmware_field',
+  'firmware_bit',
   'xlcfg_option',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -30,6 +32,8 @@ export const KIND_TITLES: Record<ItemKind, string> = {
   vmsa_field: 'VMSA field',
   sev_feature: 'SEV feature bit',
   cpuid_msr_bit: 'CPUID / MSR bit',
+  firmware_field: 'Firmware structure field',
+  firmware_bit: 'Firmware flag / bit field',
   xlcfg_option: 'xl.cfg option',
 };
 

@@ -86,6 +86,17 @@ describe('coverage items', () => {
     expect(report.summary.omitted).toEqual([]);
   });
 
+  it('has rows for the firmware structures and flag words, with their offsets and citations', () => {
+    // PAGE_INFO (56860, SNP_LAUNCH_UPDATE): VMPL1_PERMS at 0x65; PLATFORM_INFO TIO_EN is bit 7 (56860 rev 1.58);
+    // the secrets page's SVSM calling area at 0x150 (58019).
+    expect(byId(report, 'firmware_field:snp_page_info.vmpl1_perms')).toMatchObject({ value: '0x065', spec: '56860' });
+    expect(byId(report, 'firmware_bit:snp_platform_info.tio_en')).toMatchObject({ value: 'bit 7', spec: '56860' });
+    expect(byId(report, 'firmware_bit:snp_platform_info.tio_en').section).toMatch(/^AMD 56860 rev 1\.58\b/);
+    expect(byId(report, 'firmware_field:snp_secrets_page.svsm_caa')).toMatchObject({ value: '0x150', spec: '58019' });
+    // The GHCB and VMCB keep their own kinds.
+    expect(report.items.some((i) => i.kind === 'firmware_field' && i.name.startsWith('ghcb'))).toBe(false);
+  });
+
   it('without the xl.cfg surface the kind is left out and the summary says why', () => {
     const r = buildReport({ model, xl: null, xlMissing: 'schema/coco-config.ts does not exist yet', generated: [], tests: noTests, xen: null });
     expect(r.items.some((i) => i.kind === 'xlcfg_option')).toBe(false);
