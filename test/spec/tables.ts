@@ -81,3 +81,12 @@ export function specOf(kind: 'field' | 'bit' | 'value', container: string, name:
   if (x === undefined) throw new Error(`no ${kind} ${container}.${name}`);
   return x.spec;
 }
+
+/** Only the listed rows: each named field sits at that offset with that size (for structs the source restates in part). */
+export function expectFields(name: string, rows: readonly Row[]): void {
+  const s = struct(name);
+  for (const [field, offset, size] of rows) {
+    const f = s.fields.find((x) => x.name === field);
+    expect(f && [f.offset, f.size], `${name}.${field}`).toEqual([offset, size]);
+  }
+}
