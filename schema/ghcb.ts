@@ -34,6 +34,47 @@ export const ghcbModule: ModuleInput = {
   header: 'ghcb.h',
   title: 'SEV-ES/SEV-SNP Guest-Hypervisor Communication Block (GHCB) page',
   spec: [cite('ghcb', 'Table 1'), cite('ghcb', '2.3.1 GHCB MSR Protocol'), cite('apm2', '15.10.2')],
+  // Used by coconut-svsm (its alternate-injection and multi-VMPL interrupt
+  // support) but not defined by revision 2.03 of 56421: nothing to emit, so
+  // the coverage report lists them with their source instead.
+  gaps: [
+    ...(
+      [
+        ['0x8000_001B (CONFIGURE_INT_INJ)', 'configure_interrupt_injection: SW_EXITINFO1 = the vector the hypervisor uses to signal the SVSM.'],
+        ['0x8000_001C (DISABLE_ALT_INJ)', 'disable_alternate_injection: SW_EXITINFO1 = guest VMPL << 16 | TPR << 8 | interrupt-shadow (bit 1) | interrupts-enabled (bit 0).'],
+        ['0x8000_001D (SPECIFIC_EOI)', 'specific_eoi: SW_EXITINFO1 = VMPL << 16 | vector.'],
+      ] as const
+    ).map(([code, note]) => ({
+      item: `VMGEXIT exit code ${code}`,
+      absentFrom: cite('ghcb', 'NAE events'),
+      usedBy: 'coconut-svsm/svsm:kernel/src/sev/ghcb.rs (GHCBExitCode)',
+      note,
+    })),
+    {
+      item: 'Hypervisor feature bit 6 (SEV_PAGE_STATE_CHANGE)',
+      absentFrom: cite('ghcb', 'Hypervisor Feature Support'),
+      usedBy: 'coconut-svsm/svsm:kernel/src/sev/msr_protocol.rs (GHCBHvFeatures)',
+      note: 'Named by coconut-svsm; it does not test or require it.',
+    },
+    {
+      item: 'Hypervisor feature bit 9 (SEV_SNP_EXT_INTERRUPTS)',
+      absentFrom: cite('ghcb', 'Hypervisor Feature Support'),
+      usedBy: 'coconut-svsm/svsm:kernel/src/sev/msr_protocol.rs (GHCBHvFeatures)',
+      note: 'Advertises the per-VMPL extended interrupt state in the #HV doorbell page.',
+    },
+    {
+      item: '#HV doorbell page byte 0x3 (per_vmpl_events)',
+      absentFrom: cite('ghcb', '#HV doorbell page'),
+      usedBy: 'coconut-svsm/svsm:kernel/src/sev/hv_doorbell.rs (HVDoorbell)',
+      note: 'Bitmap of VMPLs with pending interrupt state; the SVSM clears it when it emulates the APIC. Reserved in hvdb_events here.',
+    },
+    {
+      item: '#HV doorbell page 0x40, 0x80, 0xC0 (per_vmpl[3]: status u32, IRR u32[7], ISR u32[8])',
+      absentFrom: cite('ghcb', '#HV doorbell page'),
+      usedBy: 'coconut-svsm/svsm:kernel/src/sev/hv_doorbell.rs (HVExtIntInfo)',
+      note: 'Extended interrupt state for VMPL1..VMPL3 (status: pending vector 7:0, NMI 8, MC 9, level 10, multiple vectors 14, IPI requested 27, vector 31); beyond the 64 architecturally defined bytes of hvdb_events.',
+    },
+  ],
   structs: [
     {
       name: 'ghcb_save_area',
@@ -231,7 +272,7 @@ export const ghcbModule: ModuleInput = {
           description: 'Running vCPUs at several VMPLs: SNP Run VMPL MSR request and event (requires bits 0 and 1).',
           linux: 'GHCB_HV_FT_SNP_MULTI_VMPL',
         },
-        { name: 'reserved_63_6', lsb: 6, msb: 63, reserved: true, description: 'Not defined by revision 2.03 of the specification.' },
+        { name: 'reserved_63_6', lsb: 6, msb: 63, reserved: true, description: 'Not defined by revision 2.03 of the specification (coconut-svsm uses bits 6 and 9: see the coverage report\'s gaps).' },
       ],
     },
     {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** AMD documents we cite. */
-export const SpecDoc = z.enum(['56421', '24593', '55766', '56860']);
+export const SpecDoc = z.enum(['56421', '24593', '55766', '56860', '58019']);
 export type SpecDoc = z.infer<typeof SpecDoc>;
 
 /**
@@ -168,6 +168,24 @@ export const ConstantGroup = z
   .strict();
 export type ConstantGroup = z.infer<typeof ConstantGroup>;
 
+/**
+ * Something an implementation uses that the cited revision of the document
+ * does not define: kept out of the generated definitions (nothing to cite)
+ * but listed in the coverage report, with the source that uses it.
+ */
+export const SpecGap = z
+  .object({
+    /** What it is, with its value (e.g. "VMGEXIT exit code 0x8000_001B (CONFIGURE_INT_INJ)"). */
+    item: z.string().min(1),
+    /** The document and revision checked that lacks it. */
+    absentFrom: SpecRef,
+    /** Where it is used: repository:path (symbol). */
+    usedBy: z.string().min(1),
+    note: z.string().min(1),
+  })
+  .strict();
+export type SpecGap = z.infer<typeof SpecGap>;
+
 /** One schema module (e.g. the GHCB) with the C header it becomes. */
 export const Module = z
   .object({
@@ -181,6 +199,7 @@ export const Module = z
     structs: z.array(Struct).default([]),
     layouts: z.array(BitLayout).default([]),
     groups: z.array(ConstantGroup).default([]),
+    gaps: z.array(SpecGap).default([]),
   })
   .strict();
 export type ModuleInput = z.input<typeof Module>;

@@ -6,7 +6,7 @@
 // every citation names the independent source of the fact (citeVia) plus the
 // spec's own name for the structure or command.
 import type { ModuleInput } from './model.ts';
-import { citeVia } from './spec.ts';
+import { citeVia, citeViaRev } from './spec.ts';
 
 type StructIn = NonNullable<ModuleInput['structs']>[number];
 type FieldIn = StructIn['fields'][number];
@@ -27,8 +27,16 @@ const ASPFW_GUEST = 'amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_guest.h';
 const ASPFW_PLAT = 'amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_plat.h';
 const QEMU_SEV = 'qemu:target/i386/sev.h';
 const LINUX_DLFW_EX = 'linux:include/linux/psp-sev.h (SNP firmware hotload series, sev_data_download_firmware_ex)';
+/** virtee/sev's kernel ABI copy of MSG_KEY_REQ (DerivedKeyReq; "introduced in FW 1.58"). */
+const VIRTEE_LINUX_GUEST = 'virtee/sev:src/firmware/linux/guest/types.rs';
+/** The SEV-TIO enablement series (Linux 6.19): SEV_CMD_TIO_*, sev_data_snp_init_ex.tio_en. */
+const LINUX_TIO = 'linux:include/linux/psp-sev.h (SEV-TIO series, drivers/crypto/ccp/sev-dev-tio.c)';
+/** The SVSM fields of the secrets page: Linux and OVMF both read them. */
+const SVSM_SECRETS = 'linux:arch/x86/include/asm/sev.h (struct snp_secrets_page); tianocore/edk2:MdePkg/Include/Register/Amd/Svsm.h (SVSM_INFORMATION)';
 
 const via = (source: string, section?: string) => citeVia('snpAbi', source, section);
+/** Facts only revision 1.58 of 56860 defines (SEV-TIO, the mitigation vector in key derivation). */
+const via158 = (source: string, section?: string) => citeViaRev('snpAbi', '1.58', source, section);
 
 /** A reserved field, named after its offset as the lint requires. */
 const rsv = (offset: number, type: string, linux: string | null = null, description?: string): FieldIn => ({
@@ -420,6 +428,33 @@ export const snpAbiModule: ModuleInput = {
       ],
     },
     {
+      // The AMD document's PAGE_INFO table places the zero byte at 0x64 and
+      // VMPL1..VMPL3_PERMS at 0x65..0x67; AMD's firmware source and
+      // coconut-svsm's igvmbuilder agree. virtee/sev-snp-measure (gctx.py)
+      // writes VMPL3, VMPL2, VMPL1, zero instead: wrong, and unnoticed there
+      // because it only ever measures all-zero permissions.
+      name: 'snp_page_info',
+      description: 'PAGE_INFO: the structure SNP_LAUNCH_UPDATE hashes into the launch digest for each page (new digest = SHA-384 of this 0x70-byte structure).',
+      size: 0x70,
+      spec: via(
+        `${ASPFW_MCMD} (snp_mcmd_launch_update_page_info); coconut-svsm:igvmmeasure/src/page_info.rs agrees; virtee/sev-snp-measure:sevsnpmeasure/gctx.py has VMPL3,VMPL2,VMPL1,zero at 0x64..0x67, which contradicts the document`,
+        'SNP_LAUNCH_UPDATE: PAGE_INFO structure (launch digest)',
+      ),
+      linux: null,
+      fields: [
+        { name: 'digest_cur', type: 'u8[48]', offset: 0x0, description: 'The current launch digest (or IMI digest) before this page.', linux: null },
+        { name: 'contents', type: 'u8[48]', offset: 0x30, description: 'SHA-384 of the page contents for NORMAL and VMSA pages; zero for the other page types.', linux: null },
+        { name: 'length', type: 'u16', offset: 0x60, description: 'Length of this structure in bytes (0x70).', linux: null },
+        { name: 'page_type', type: 'u8', offset: 0x62, enum: 'snp_page_type', description: 'PAGE_TYPE given to SNP_LAUNCH_UPDATE, zero-extended.', linux: null },
+        { name: 'imi_page', type: 'u8', offset: 0x63, layout: 'snp_page_info_imi', description: 'IMI_PAGE flag given to SNP_LAUNCH_UPDATE (bit 0).', linux: null },
+        rsv(0x64, 'u8', null, 'Must be zero.'),
+        { name: 'vmpl1_perms', type: 'u8', offset: 0x65, layout: 'snp_vmpl_perms', description: 'VMPL1_PERMS given to SNP_LAUNCH_UPDATE.', linux: null },
+        { name: 'vmpl2_perms', type: 'u8', offset: 0x66, layout: 'snp_vmpl_perms', description: 'VMPL2_PERMS given to SNP_LAUNCH_UPDATE.', linux: null },
+        { name: 'vmpl3_perms', type: 'u8', offset: 0x67, layout: 'snp_vmpl_perms', description: 'VMPL3_PERMS given to SNP_LAUNCH_UPDATE.', linux: null },
+        { name: 'gpa', type: 'u64', offset: 0x68, description: 'Guest physical address of the page (0xFFFFFFFFF000 for a VMSA page).', linux: null },
+      ],
+    },
+    {
       name: 'snp_launch_finish',
       description: 'SNP_LAUNCH_FINISH command buffer: finish launch, checking the optional ID block and its signatures and recording host data.',
       size: 0x40,
@@ -780,7 +815,7 @@ export const snpAbiModule: ModuleInput = {
     {
       name: 'snp_msg_key_req',
       description: 'MSG_KEY_REQ payload: derive a key from the VCEK/VLEK or the VM root key, mixing in the selected guest fields.',
-      size: 0x20,
+      size: 0x28,
       spec: via(LINUX_SEV_GUEST, 'MSG_KEY_REQ'),
       linux: 'snp_derived_key_req',
       fields: [
@@ -790,6 +825,14 @@ export const snpAbiModule: ModuleInput = {
         { name: 'vmpl', type: 'u32', offset: 0x10, description: 'VMPL to mix in; not below the requester\'s VMPL.', linux: 'vmpl' },
         { name: 'guest_svn', type: 'u32', offset: 0x14, description: 'Guest SVN to mix in; not above the launch guest SVN.', linux: 'guest_svn' },
         { name: 'tcb_version', type: 'u64', offset: 0x18, layout: 'snp_tcb_version', description: 'TCB version to mix in; not above the committed TCB.', linux: 'tcb_version' },
+        {
+          name: 'launch_mit_vector',
+          type: 'u64',
+          offset: 0x20,
+          description: 'Mitigation vector to mix in when GUEST_FIELD_SELECT bit 6 is set (ABI 1.58; older firmware takes a 0x20-byte request).',
+          spec: via158(VIRTEE_LINUX_GUEST, 'MSG_KEY_REQ'),
+          linux: null,
+        },
       ],
     },
     {
@@ -1017,13 +1060,18 @@ export const snpAbiModule: ModuleInput = {
         ...vmpcks(0x20, 'vmpck'),
         { name: 'os_area', type: 'u8[96]', offset: 0xa0, description: 'Area the guest OS may use freely (the firmware leaves it alone).', linux: 'os_area' },
         { name: 'vmsa_tweak_bitmap', type: 'u8[64]', offset: 0x100, description: 'Bitmap of VMSA qwords that the firmware tweaks when VMSA register protection is on.', linux: 'vmsa_tweak_bitmap' },
-        {
-          name: 'os_area2',
-          type: 'u8[32]',
-          offset: 0x140,
-          description: 'Second area reserved for guest OS use (an SVSM publishes its base, size, calling area and VMPL here).',
-          linux: null,
-        },
+        // 0x140..0x15F: written by an SVSM for the guest it runs (AMD 58019),
+        // zero without one.
+        ...(
+          [
+            ['svsm_base', 'u64', 0x140, 'Guest physical address of the SVSM\'s memory range.'],
+            ['svsm_size', 'u64', 0x148, 'Size in bytes of the SVSM\'s memory range; zero when no SVSM is present.'],
+            ['svsm_caa', 'u64', 0x150, 'Guest physical address of the calling area of the boot vCPU (later read from the SVSM_CAA MSR).'],
+            ['svsm_max_version', 'u32', 0x158, 'Highest SVSM protocol version the SVSM supports.'],
+            ['svsm_guest_vmpl', 'u8', 0x15c, 'VMPL the guest runs at under the SVSM.'],
+          ] as const
+        ).map(([name, type, offset, description]) => ({ name, type, offset, description, spec: citeVia('svsm', SVSM_SECRETS, 'Secrets page: SVSM fields'), linux: name })),
+        rsv(0x15d, 'u8[3]', 'rsvd3'),
         {
           name: 'tsc_factor',
           type: 'u32',
@@ -1116,7 +1164,15 @@ export const snpAbiModule: ModuleInput = {
           spec: via(VIRTEE_HOST, 'SNP_PLATFORM_STATUS'),
           linux: null,
         },
-        { name: 'reserved', lsb: 2, msb: 7, reserved: true },
+        { name: 'reserved_2', lsb: 2, reserved: true },
+        {
+          name: 'tio_en',
+          lsb: 3,
+          description: 'SEV-TIO is enabled (SNP_INIT_EX TIO_EN); meaningful when SNP_FEATURE_INFO reports SEV-TIO support.',
+          spec: via158(VIRTEE_HOST, 'SNP_PLATFORM_STATUS (STRUCT_PLATFORM_STATUS byte 0x3)'),
+          linux: null,
+        },
+        { name: 'reserved', lsb: 4, msb: 7, reserved: true },
       ],
     },
     {
@@ -1149,7 +1205,7 @@ export const snpAbiModule: ModuleInput = {
         { name: 'list_paddr_en', lsb: 1, description: 'list_paddr holds a range list of pages to make HV-Fixed.' },
         { name: 'rapl_dis', lsb: 2, description: 'Disable RAPL.' },
         { name: 'ciphertext_hiding_en', lsb: 3, description: 'Enable DRAM ciphertext hiding (max_snp_asid applies).' },
-        { name: 'tio_en', lsb: 4, description: 'Enable SEV-TIO (trusted I/O).' },
+        { name: 'tio_en', lsb: 4, description: 'Enable SEV-TIO (trusted I/O).', spec: via158(LINUX_TIO, 'SNP_INIT_EX'), linux: null },
         { name: 'reserved', lsb: 5, msb: 31, reserved: true },
       ],
     },
@@ -1228,6 +1284,18 @@ export const snpAbiModule: ModuleInput = {
         { name: 'page_type', lsb: 1, msb: 3, enum: 'snp_page_type', description: 'How the firmware treats the page contents.' },
         { name: 'imi_page', lsb: 4, description: 'The page belongs to the incoming migration image.' },
         { name: 'reserved', lsb: 5, msb: 31, reserved: true },
+      ],
+    },
+    {
+      name: 'snp_page_info_imi',
+      description: 'IMI byte of PAGE_INFO (offset 0x63).',
+      width: 8,
+      cPrefix: 'SNP_PAGE_INFO_',
+      spec: via(ASPFW_MCMD, 'SNP_LAUNCH_UPDATE: PAGE_INFO structure (launch digest)'),
+      linux: null,
+      bits: [
+        { name: 'imi_page', lsb: 0, description: 'The page belongs to the incoming migration image.' },
+        { name: 'reserved', lsb: 1, msb: 7, reserved: true },
       ],
     },
     {
@@ -1396,7 +1464,14 @@ export const snpAbiModule: ModuleInput = {
         { name: 'rapl_dis', lsb: 3, description: 'RAPL is disabled.' },
         { name: 'ciphertext_hiding_en', lsb: 4, description: 'DRAM ciphertext hiding is enabled.' },
         { name: 'alias_check_complete', lsb: 5, description: 'Alias detection completed with no aliased addresses since the last reset (report version 3+).' },
-        { name: 'reserved', lsb: 6, msb: 63, reserved: true },
+        { name: 'reserved_6', lsb: 6, reserved: true },
+        {
+          name: 'tio_en',
+          lsb: 7,
+          description: 'SEV-TIO (trusted I/O) is enabled on the platform.',
+          spec: via158(VIRTEE_GUEST, 'ATTESTATION_REPORT Structure: PLATFORM_INFO'),
+        },
+        { name: 'reserved', lsb: 8, msb: 63, reserved: true },
       ],
     },
     {
@@ -1452,7 +1527,12 @@ export const snpAbiModule: ModuleInput = {
         { name: 'measurement', lsb: 3, description: 'Mix in the launch measurement.' },
         { name: 'guest_svn', lsb: 4, description: 'Mix in the requested guest SVN.' },
         { name: 'tcb_version', lsb: 5, description: 'Mix in the requested TCB version.' },
-        { name: 'launch_mit_vector', lsb: 6, description: 'Mix in the launch mitigation vector (newer than ABI 1.55).' },
+        {
+          name: 'launch_mit_vector',
+          lsb: 6,
+          description: 'Mix in LAUNCH_MIT_VECTOR (snp_msg_key_req offset 0x20).',
+          spec: via158(VIRTEE_GUEST, 'MSG_KEY_REQ: GUEST_FIELD_SELECT'),
+        },
         { name: 'reserved', lsb: 7, msb: 63, reserved: true },
       ],
     },
@@ -1537,6 +1617,16 @@ export const snpAbiModule: ModuleInput = {
         { name: 'SNP_COMMIT', value: 0xcb, description: 'Commit the running firmware and TCB (snp_commit).', linux: 'SEV_CMD_SNP_COMMIT' },
         { name: 'SNP_VLEK_LOAD', value: 0xcd, description: 'Load a wrapped VLEK hashstick (snp_vlek_load).', linux: 'SEV_CMD_SNP_VLEK_LOAD' },
         { name: 'SNP_FEATURE_INFO', value: 0xce, description: 'Query firmware feature bits (snp_feature_info).', linux: 'SEV_CMD_SNP_FEATURE_INFO' },
+        ...(
+          [
+            ['TIO_STATUS', 0xd0, 'Report SEV-TIO support and the sizes of its context buffers.'],
+            ['TIO_INIT', 0xd1, 'Initialise SEV-TIO (after SNP_INIT_EX with TIO_EN).'],
+            ['TIO_DEV_CREATE', 0xd2, 'Create a device context for a TDISP-capable PCIe device.'],
+            ['TIO_DEV_RECLAIM', 0xd3, 'Return the pages of a device context to the hypervisor.'],
+            ['TIO_DEV_CONNECT', 0xd4, 'Establish the SPDM session and IDE streams with the device.'],
+            ['TIO_DEV_DISCONNECT', 0xd5, 'Tear down the SPDM session and IDE streams with the device.'],
+          ] as const
+        ).map(([name, value, description]) => ({ name, value, description, spec: via158(LINUX_TIO, 'SEV-TIO commands'), linux: `SEV_CMD_${name}` })),
       ],
     },
     {

@@ -1,5 +1,6 @@
-// Every generated header of the real schema compiles standalone, and the
-// compiled layout equals the elaborated model field by field.
+// Every generated header of the real schema compiles standalone, and (a drift
+// check) the compiled layout equals the elaborated model field by field. The
+// compiled layout against outside facts is test/spec/compiled-layout.test.ts.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,10 @@ describe('generated C headers', async () => {
     expect(r.all).toBe('');
   });
 
-  it.each(ccs)('the layout probe built by %s prints exactly the elaborated model', async (cc) => {
+  // Drift check, not a behaviour test: the expected lines are rendered from
+  // the same model the headers come from, so this only proves the emitter and
+  // the compiled headers agree with the model (not that the model is right).
+  it.each(ccs)('drift check: the layout probe built by %s prints exactly the elaborated model', async (cc) => {
     const got = await runProbe(cc, root);
     const want = expectedProbeLines(model);
     expect(got.length).toBe(want.length);

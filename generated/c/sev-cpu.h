@@ -55,6 +55,7 @@ static inline const char *sev_cpuid_leaf_name(uint64_t val)
 #define MSR_AMD64_GUEST_TSC_FREQ                0xc0010134U
 #define MSR_AMD64_RMP_CFG                       0xc0010136U
 #define MSR_AMD64_SAVIC_CONTROL                 0xc0010138U
+#define MSR_AMD64_SVSM_CAA                      0xc001f000U
 
 static inline const char *sev_msr_index_name(uint64_t val)
 {
@@ -69,6 +70,7 @@ static inline const char *sev_msr_index_name(uint64_t val)
     case MSR_AMD64_GUEST_TSC_FREQ: return "GUEST_TSC_FREQ";
     case MSR_AMD64_RMP_CFG: return "RMP_CFG";
     case MSR_AMD64_SAVIC_CONTROL: return "SAVIC_CONTROL";
+    case MSR_AMD64_SVSM_CAA: return "SVSM_CAA";
     default: return NULL;
     }
 }
@@ -291,6 +293,15 @@ static inline const char *sev_msr_index_name(uint64_t val)
 #define MSR_GUEST_TSC_FREQ_TSC_FREQ_MHZ_SHIFT   0
 #define MSR_GUEST_TSC_FREQ_TSC_FREQ_MHZ_MASK    0x3ffffULL
 #define MSR_GUEST_TSC_FREQ_RESERVED_MASK        0xfffffffffffc0000ULL
+
+/*
+ * SVSM_CAA (C001_F000): guest physical address of the SVSM calling area of the
+ * current vCPU. Read (RDMSR, or the GHCB MSR event) by the guest; the SVSM
+ * emulates it. (AMD 58019 rev 1.00, SVSM_CAA MSR, via
+ * linux:arch/x86/include/asm/msr-index.h; linux:arch/x86/coco/sev/core.c)
+ */
+#define MSR_SVSM_CAA_GPA_SHIFT                  0
+#define MSR_SVSM_CAA_GPA_MASK                   0xffffffffffffffffULL
 
 /*
  * SAVIC_CONTROL (C001_0138): Secure AVIC control written by the guest. Only

@@ -58,6 +58,12 @@
 #define SEV_CMD_SNP_COMMIT                      0xcb
 #define SEV_CMD_SNP_VLEK_LOAD                   0xcd
 #define SEV_CMD_SNP_FEATURE_INFO                0xce
+#define SEV_CMD_TIO_STATUS                      0xd0
+#define SEV_CMD_TIO_INIT                        0xd1
+#define SEV_CMD_TIO_DEV_CREATE                  0xd2
+#define SEV_CMD_TIO_DEV_RECLAIM                 0xd3
+#define SEV_CMD_TIO_DEV_CONNECT                 0xd4
+#define SEV_CMD_TIO_DEV_DISCONNECT              0xd5
 
 static inline const char *snp_cmd_name(uint64_t val)
 {
@@ -92,6 +98,12 @@ static inline const char *snp_cmd_name(uint64_t val)
     case SEV_CMD_SNP_COMMIT: return "SNP_COMMIT";
     case SEV_CMD_SNP_VLEK_LOAD: return "SNP_VLEK_LOAD";
     case SEV_CMD_SNP_FEATURE_INFO: return "SNP_FEATURE_INFO";
+    case SEV_CMD_TIO_STATUS: return "TIO_STATUS";
+    case SEV_CMD_TIO_INIT: return "TIO_INIT";
+    case SEV_CMD_TIO_DEV_CREATE: return "TIO_DEV_CREATE";
+    case SEV_CMD_TIO_DEV_RECLAIM: return "TIO_DEV_RECLAIM";
+    case SEV_CMD_TIO_DEV_CONNECT: return "TIO_DEV_CONNECT";
+    case SEV_CMD_TIO_DEV_DISCONNECT: return "TIO_DEV_DISCONNECT";
     default: return NULL;
     }
 }
@@ -529,7 +541,9 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_PLATFORM_INIT_IS_RMP_INITIALIZED_MASK 0x1U
 #define SNP_PLATFORM_INIT_ALIAS_CHECK_COMPLETE_SHIFT 1
 #define SNP_PLATFORM_INIT_ALIAS_CHECK_COMPLETE_MASK 0x2U
-#define SNP_PLATFORM_INIT_RESERVED_MASK         0xfcU
+#define SNP_PLATFORM_INIT_TIO_EN_SHIFT          3
+#define SNP_PLATFORM_INIT_TIO_EN_MASK           0x8U
+#define SNP_PLATFORM_INIT_RESERVED_MASK         0xf4U
 
 /*
  * Configuration flags at offset 0x8 of the SNP platform status structure. (AMD
@@ -625,6 +639,15 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_LAUNCH_UPDATE_IMI_PAGE_SHIFT        4
 #define SNP_LAUNCH_UPDATE_IMI_PAGE_MASK         0x10U
 #define SNP_LAUNCH_UPDATE_RESERVED_MASK         0xffffffe0U
+
+/*
+ * IMI byte of PAGE_INFO (offset 0x63). (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE:
+ * PAGE_INFO structure (launch digest), via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
+#define SNP_PAGE_INFO_IMI_PAGE_SHIFT            0
+#define SNP_PAGE_INFO_IMI_PAGE_MASK             0x1U
+#define SNP_PAGE_INFO_RESERVED_MASK             0xfeU
 
 /*
  * VMPL permission mask granted on a page (SNP_LAUNCH_UPDATE vmplN_perms,
@@ -790,7 +813,9 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_PLATFORM_INFO_CIPHERTEXT_HIDING_EN_MASK 0x10ULL
 #define SNP_PLATFORM_INFO_ALIAS_CHECK_COMPLETE_SHIFT 5
 #define SNP_PLATFORM_INFO_ALIAS_CHECK_COMPLETE_MASK 0x20ULL
-#define SNP_PLATFORM_INFO_RESERVED_MASK         0xffffffffffffffc0ULL
+#define SNP_PLATFORM_INFO_TIO_EN_SHIFT          7
+#define SNP_PLATFORM_INFO_TIO_EN_MASK           0x80ULL
+#define SNP_PLATFORM_INFO_RESERVED_MASK         0xffffffffffffff40ULL
 
 /*
  * Key information field of the attestation report (offset 0x48). (AMD 56860
@@ -1151,6 +1176,29 @@ struct snp_launch_update {
 };
 
 /*
+ * PAGE_INFO: the structure SNP_LAUNCH_UPDATE hashes into the launch digest for
+ * each page (new digest = SHA-384 of this 0x70-byte structure).: 0x70 bytes
+ * (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE: PAGE_INFO structure (launch digest),
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h
+ * (snp_mcmd_launch_update_page_info);
+ * coconut-svsm:igvmmeasure/src/page_info.rs agrees;
+ * virtee/sev-snp-measure:sevsnpmeasure/gctx.py has VMPL3,VMPL2,VMPL1,zero at
+ * 0x64..0x67, which contradicts the document).
+ */
+struct snp_page_info {
+    uint8_t digest_cur[48];                 /* 0x000 */
+    uint8_t contents[48];                   /* 0x030 */
+    uint16_t length;                        /* 0x060 */
+    uint8_t page_type;                      /* 0x062, SNP_PAGE_TYPE_* */
+    uint8_t imi_page;                       /* 0x063, SNP_PAGE_INFO_* */
+    uint8_t reserved_0x64;                  /* 0x064 */
+    uint8_t vmpl1_perms;                    /* 0x065, SNP_ABI_VMPL_PERM_* */
+    uint8_t vmpl2_perms;                    /* 0x066, SNP_ABI_VMPL_PERM_* */
+    uint8_t vmpl3_perms;                    /* 0x067, SNP_ABI_VMPL_PERM_* */
+    uint64_t gpa;                           /* 0x068 */
+};
+
+/*
  * SNP_LAUNCH_FINISH command buffer: finish launch, checking the optional ID
  * block and its signatures and recording host data.: 0x40 bytes (AMD 56860 rev
  * 1.55, SNP_LAUNCH_FINISH, via linux:include/linux/psp-sev.h). Linux: struct
@@ -1462,7 +1510,7 @@ struct snp_msg_cpuid_rsp {
 
 /*
  * MSG_KEY_REQ payload: derive a key from the VCEK/VLEK or the VM root key,
- * mixing in the selected guest fields.: 0x20 bytes (AMD 56860 rev 1.55,
+ * mixing in the selected guest fields.: 0x28 bytes (AMD 56860 rev 1.55,
  * MSG_KEY_REQ, via linux:include/uapi/linux/sev-guest.h). Linux: struct
  * snp_derived_key_req.
  */
@@ -1473,6 +1521,7 @@ struct snp_msg_key_req {
     uint32_t vmpl;                          /* 0x010 */
     uint32_t guest_svn;                     /* 0x014 */
     uint64_t tcb_version;                   /* 0x018, SNP_TCB_* */
+    uint64_t launch_mit_vector;             /* 0x020 */
 };
 
 /*
@@ -1703,7 +1752,12 @@ struct snp_secrets_page {
     uint8_t vmpck3[32];                     /* 0x080 */
     uint8_t os_area[96];                    /* 0x0a0 */
     uint8_t vmsa_tweak_bitmap[64];          /* 0x100 */
-    uint8_t os_area2[32];                   /* 0x140 */
+    uint64_t svsm_base;                     /* 0x140 */
+    uint64_t svsm_size;                     /* 0x148 */
+    uint64_t svsm_caa;                      /* 0x150 */
+    uint32_t svsm_max_version;              /* 0x158 */
+    uint8_t svsm_guest_vmpl;                /* 0x15c */
+    uint8_t reserved_0x15d[3];              /* 0x15d */
     uint32_t tsc_factor;                    /* 0x160 */
     uint8_t reserved_0x164[3740];           /* 0x164 */
 };
@@ -1824,6 +1878,17 @@ static inline void snp_abi_build_assertions(void)
     BUILD_BUG_ON(offsetof(struct snp_launch_update, vmpl3_perms) != 0x1b);
     BUILD_BUG_ON(offsetof(struct snp_launch_update, reserved_0x1c) != 0x1c);
     BUILD_BUG_ON(sizeof(struct snp_launch_update) != 0x20);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, digest_cur) != 0x0);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, contents) != 0x30);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, length) != 0x60);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, page_type) != 0x62);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, imi_page) != 0x63);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, reserved_0x64) != 0x64);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, vmpl1_perms) != 0x65);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, vmpl2_perms) != 0x66);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, vmpl3_perms) != 0x67);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, gpa) != 0x68);
+    BUILD_BUG_ON(sizeof(struct snp_page_info) != 0x70);
     BUILD_BUG_ON(offsetof(struct snp_launch_finish, gctx_paddr) != 0x0);
     BUILD_BUG_ON(offsetof(struct snp_launch_finish, id_block_paddr) != 0x8);
     BUILD_BUG_ON(offsetof(struct snp_launch_finish, id_auth_paddr) != 0x10);
@@ -1985,7 +2050,8 @@ static inline void snp_abi_build_assertions(void)
     BUILD_BUG_ON(offsetof(struct snp_msg_key_req, vmpl) != 0x10);
     BUILD_BUG_ON(offsetof(struct snp_msg_key_req, guest_svn) != 0x14);
     BUILD_BUG_ON(offsetof(struct snp_msg_key_req, tcb_version) != 0x18);
-    BUILD_BUG_ON(sizeof(struct snp_msg_key_req) != 0x20);
+    BUILD_BUG_ON(offsetof(struct snp_msg_key_req, launch_mit_vector) != 0x20);
+    BUILD_BUG_ON(sizeof(struct snp_msg_key_req) != 0x28);
     BUILD_BUG_ON(offsetof(struct snp_msg_key_rsp, status) != 0x0);
     BUILD_BUG_ON(offsetof(struct snp_msg_key_rsp, reserved_0x4) != 0x4);
     BUILD_BUG_ON(offsetof(struct snp_msg_key_rsp, derived_key) != 0x20);
@@ -2094,7 +2160,12 @@ static inline void snp_abi_build_assertions(void)
     BUILD_BUG_ON(offsetof(struct snp_secrets_page, vmpck3) != 0x80);
     BUILD_BUG_ON(offsetof(struct snp_secrets_page, os_area) != 0xa0);
     BUILD_BUG_ON(offsetof(struct snp_secrets_page, vmsa_tweak_bitmap) != 0x100);
-    BUILD_BUG_ON(offsetof(struct snp_secrets_page, os_area2) != 0x140);
+    BUILD_BUG_ON(offsetof(struct snp_secrets_page, svsm_base) != 0x140);
+    BUILD_BUG_ON(offsetof(struct snp_secrets_page, svsm_size) != 0x148);
+    BUILD_BUG_ON(offsetof(struct snp_secrets_page, svsm_caa) != 0x150);
+    BUILD_BUG_ON(offsetof(struct snp_secrets_page, svsm_max_version) != 0x158);
+    BUILD_BUG_ON(offsetof(struct snp_secrets_page, svsm_guest_vmpl) != 0x15c);
+    BUILD_BUG_ON(offsetof(struct snp_secrets_page, reserved_0x15d) != 0x15d);
     BUILD_BUG_ON(offsetof(struct snp_secrets_page, tsc_factor) != 0x160);
     BUILD_BUG_ON(offsetof(struct snp_secrets_page, reserved_0x164) != 0x164);
     BUILD_BUG_ON(sizeof(struct snp_secrets_page) != 0x1000);
@@ -2207,6 +2278,17 @@ _Static_assert(offsetof(struct snp_launch_update, vmpl2_perms) == 0x1a, "snp_lau
 _Static_assert(offsetof(struct snp_launch_update, vmpl3_perms) == 0x1b, "snp_launch_update.vmpl3_perms offset");
 _Static_assert(offsetof(struct snp_launch_update, reserved_0x1c) == 0x1c, "snp_launch_update.reserved_0x1c offset");
 _Static_assert(sizeof(struct snp_launch_update) == 0x20, "snp_launch_update size");
+_Static_assert(offsetof(struct snp_page_info, digest_cur) == 0x0, "snp_page_info.digest_cur offset");
+_Static_assert(offsetof(struct snp_page_info, contents) == 0x30, "snp_page_info.contents offset");
+_Static_assert(offsetof(struct snp_page_info, length) == 0x60, "snp_page_info.length offset");
+_Static_assert(offsetof(struct snp_page_info, page_type) == 0x62, "snp_page_info.page_type offset");
+_Static_assert(offsetof(struct snp_page_info, imi_page) == 0x63, "snp_page_info.imi_page offset");
+_Static_assert(offsetof(struct snp_page_info, reserved_0x64) == 0x64, "snp_page_info.reserved_0x64 offset");
+_Static_assert(offsetof(struct snp_page_info, vmpl1_perms) == 0x65, "snp_page_info.vmpl1_perms offset");
+_Static_assert(offsetof(struct snp_page_info, vmpl2_perms) == 0x66, "snp_page_info.vmpl2_perms offset");
+_Static_assert(offsetof(struct snp_page_info, vmpl3_perms) == 0x67, "snp_page_info.vmpl3_perms offset");
+_Static_assert(offsetof(struct snp_page_info, gpa) == 0x68, "snp_page_info.gpa offset");
+_Static_assert(sizeof(struct snp_page_info) == 0x70, "snp_page_info size");
 _Static_assert(offsetof(struct snp_launch_finish, gctx_paddr) == 0x0, "snp_launch_finish.gctx_paddr offset");
 _Static_assert(offsetof(struct snp_launch_finish, id_block_paddr) == 0x8, "snp_launch_finish.id_block_paddr offset");
 _Static_assert(offsetof(struct snp_launch_finish, id_auth_paddr) == 0x10, "snp_launch_finish.id_auth_paddr offset");
@@ -2368,7 +2450,8 @@ _Static_assert(offsetof(struct snp_msg_key_req, guest_field_select) == 0x8, "snp
 _Static_assert(offsetof(struct snp_msg_key_req, vmpl) == 0x10, "snp_msg_key_req.vmpl offset");
 _Static_assert(offsetof(struct snp_msg_key_req, guest_svn) == 0x14, "snp_msg_key_req.guest_svn offset");
 _Static_assert(offsetof(struct snp_msg_key_req, tcb_version) == 0x18, "snp_msg_key_req.tcb_version offset");
-_Static_assert(sizeof(struct snp_msg_key_req) == 0x20, "snp_msg_key_req size");
+_Static_assert(offsetof(struct snp_msg_key_req, launch_mit_vector) == 0x20, "snp_msg_key_req.launch_mit_vector offset");
+_Static_assert(sizeof(struct snp_msg_key_req) == 0x28, "snp_msg_key_req size");
 _Static_assert(offsetof(struct snp_msg_key_rsp, status) == 0x0, "snp_msg_key_rsp.status offset");
 _Static_assert(offsetof(struct snp_msg_key_rsp, reserved_0x4) == 0x4, "snp_msg_key_rsp.reserved_0x4 offset");
 _Static_assert(offsetof(struct snp_msg_key_rsp, derived_key) == 0x20, "snp_msg_key_rsp.derived_key offset");
@@ -2477,7 +2560,12 @@ _Static_assert(offsetof(struct snp_secrets_page, vmpck2) == 0x60, "snp_secrets_p
 _Static_assert(offsetof(struct snp_secrets_page, vmpck3) == 0x80, "snp_secrets_page.vmpck3 offset");
 _Static_assert(offsetof(struct snp_secrets_page, os_area) == 0xa0, "snp_secrets_page.os_area offset");
 _Static_assert(offsetof(struct snp_secrets_page, vmsa_tweak_bitmap) == 0x100, "snp_secrets_page.vmsa_tweak_bitmap offset");
-_Static_assert(offsetof(struct snp_secrets_page, os_area2) == 0x140, "snp_secrets_page.os_area2 offset");
+_Static_assert(offsetof(struct snp_secrets_page, svsm_base) == 0x140, "snp_secrets_page.svsm_base offset");
+_Static_assert(offsetof(struct snp_secrets_page, svsm_size) == 0x148, "snp_secrets_page.svsm_size offset");
+_Static_assert(offsetof(struct snp_secrets_page, svsm_caa) == 0x150, "snp_secrets_page.svsm_caa offset");
+_Static_assert(offsetof(struct snp_secrets_page, svsm_max_version) == 0x158, "snp_secrets_page.svsm_max_version offset");
+_Static_assert(offsetof(struct snp_secrets_page, svsm_guest_vmpl) == 0x15c, "snp_secrets_page.svsm_guest_vmpl offset");
+_Static_assert(offsetof(struct snp_secrets_page, reserved_0x15d) == 0x15d, "snp_secrets_page.reserved_0x15d offset");
 _Static_assert(offsetof(struct snp_secrets_page, tsc_factor) == 0x160, "snp_secrets_page.tsc_factor offset");
 _Static_assert(offsetof(struct snp_secrets_page, reserved_0x164) == 0x164, "snp_secrets_page.reserved_0x164 offset");
 _Static_assert(sizeof(struct snp_secrets_page) == 0x1000, "snp_secrets_page size");

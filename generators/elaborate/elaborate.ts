@@ -60,6 +60,7 @@ class Elaborator {
       structs: mod.structs.map((s) => this.structs.get(s.name)).filter((s): s is EStruct => s !== undefined && s.module === mod.name),
       layouts: mod.layouts.map((l) => this.layouts.get(l.name)).filter((l): l is ELayout => l !== undefined && l.module === mod.name),
       groups: mod.groups.map((g) => this.groups.get(g.name)).filter((g): g is EGroup => g !== undefined && g.module === mod.name),
+      gaps: mod.gaps,
     }));
     this.checkReferences(emodules);
     if (this.issues.length > 0) throw new SchemaError(this.issues);

@@ -1,6 +1,6 @@
 // The elaborated model: every offset, size, alignment and mask resolved.
 // Emitters and runtime code read only this; nothing downstream recomputes a layout.
-import type { SpecRef } from '../../schema/model.ts';
+import type { SpecGap, SpecRef } from '../../schema/model.ts';
 
 export type IntBits = 8 | 16 | 32 | 64;
 
@@ -108,6 +108,8 @@ export interface EModule {
   structs: EStruct[];
   layouts: ELayout[];
   groups: EGroup[];
+  /** What implementations use that the cited documents do not define (listed by the coverage report only). */
+  gaps: SpecGap[];
 }
 
 export interface EModel {

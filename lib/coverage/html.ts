@@ -24,10 +24,11 @@ function summaryRows(rows: readonly CountRow[], withXen: boolean, kind: string):
   return rows
     .map(
       (r) =>
-        `<tr class="summary-row" data-${kind}="${esc(r.key)}" data-total="${r.total}" data-tests="${r.tests}" data-generated="${r.generated}" data-linux="${r.linux}"${withXen ? ` data-xen="${r.xen}"` : ''}>` +
+        `<tr class="summary-row" data-${kind}="${esc(r.key)}" data-total="${r.total}" data-tests="${r.tests}" data-cross-checked="${r.crossChecked}" data-behaviour="${r.behaviour}" data-generated="${r.generated}" data-linux="${r.linux}"${withXen ? ` data-xen="${r.xen}"` : ''}>` +
         `<th>${esc(r.title)}</th><td class="num">${r.total}</td><td class="bars">` +
         bar(r.generated, r.total, 'gen', 'generated') +
-        bar(r.tests, r.total, 'test', 'tested') +
+        bar(r.crossChecked, r.total, 'test', 'cross-checked') +
+        bar(r.behaviour, r.total, 'test', 'behaviour test') +
         bar(r.linux, r.total, 'linux', 'Linux ref') +
         (withXen ? bar(r.xen ?? 0, r.total, 'xen', 'Xen') : '') +
         '</td></tr>',
@@ -102,7 +103,7 @@ const SCRIPT = `
       var xen = withXen ? '<td class="xen">' + yn(i.xen) + (i.xenMatch && i.xenMatch.length ? ' <small>' + escH(i.xenMatch.map(function (m) { return m.how + ': ' + m.identifier + ' (' + m.file + ')'; }).join('; ')) + '</small>' : '') + '</td>' : '';
       return '<tr data-id="' + escH(i.id) + '"><td class="name">' + escH(i.name) + '</td><td>' + escH(data.kindTitles[i.kind]) +
         '</td><td>' + escH(i.section) + '</td><td>' + escH(i.value || '') + '</td><td class="schema">' + yn(i.schema) + '</td><td class="generated">' +
-        (i.generated.length ? escH(i.generated.join(', ')) : yn(false)) + '</td><td class="tests">' + yn(i.tests) +
+        (i.generated.length ? escH(i.generated.join(', ')) : yn(false)) + '</td><td class="tests">' + yn(i.tests) + (i.crossChecked ? ' cross-checked' : '') + (i.behaviour ? ' behaviour' : '') +
         (i.testedBy.length ? ' <small>' + escH(i.testedBy.join(', ')) + '</small>' : '') + '</td><td class="linux">' + (i.linux ? escH(i.linux) : yn(null)) + '</td>' + xen + '</tr>';
     });
     tbody.innerHTML = html.join('');

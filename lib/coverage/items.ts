@@ -35,8 +35,15 @@ const STRUCT_KINDS: [string, ItemKind][] = [
   ['sev_es_save_area', 'vmsa_field'],
 ];
 
+/**
+ * Modules whose every struct field and layout bit (beyond the kinds above)
+ * is a row: the firmware's command buffers, attestation report, guest
+ * messages, secrets page and their flag words.
+ */
+const FIRMWARE_MODULES = ['sev_api', 'snp_abi'];
+
 /** What each kind is read from, for the report's notes and for the tests. */
-export const KIND_SOURCES = { groups: GROUP_KINDS, layouts: LAYOUT_KINDS, structs: STRUCT_KINDS } as const;
+export const KIND_SOURCES = { groups: GROUP_KINDS, layouts: LAYOUT_KINDS, structs: STRUCT_KINDS, firmwareModules: FIRMWARE_MODULES } as const;
 
 function blank(kind: ItemKind, id: string, name: string, spec: SpecRef, value: string | null, identifiers: string[], linux: string | null): CoverageItem {
   return {
@@ -50,6 +57,8 @@ function blank(kind: ItemKind, id: string, name: string, spec: SpecRef, value: s
     identifiers,
     generated: [],
     tests: false,
+    crossChecked: false,
+    behaviour: false,
     testedBy: [],
     linux,
     xen: null,
@@ -73,8 +82,11 @@ export function collectItems(model: EModel, xl: XlOptionSource | null): Coverage
     }
   }
   const layoutKinds = new Map(LAYOUT_KINDS);
+  const firmware = (module: string) => FIRMWARE_MODULES.includes(module);
   for (const l of model.layouts.values()) {
-    const kind = layoutKinds.get(l.name) ?? (l.location?.kind === 'cpuid' || l.location?.kind === 'msr' ? 'cpuid_msr_bit' : undefined);
+    const kind =
+      layoutKinds.get(l.name) ??
+      (l.location?.kind === 'cpuid' || l.location?.kind === 'msr' ? 'cpuid_msr_bit' : firmware(l.module) ? 'firmware_bit' : undefined);
     if (kind === undefined) continue;
     for (const b of l.bits) {
       if (b.reserved) continue;
@@ -82,11 +94,15 @@ export function collectItems(model: EModel, xl: XlOptionSource | null): Coverage
       items.push(blank(kind, `${l.name}.${b.name}`, `${l.name}.${b.name}`, b.spec, range, [`${b.cName}_MASK`, `${b.cName}_SHIFT`], b.linux));
     }
   }
-  for (const [name, kind] of STRUCT_KINDS) {
-    const s = need(model.structs, name, 'struct');
+  const structKinds = new Map<string, ItemKind>(STRUCT_KINDS);
+  for (const [name] of STRUCT_KINDS) need(model.structs, name, 'struct');
+  for (const s of model.structs.values()) {
+    const kind = structKinds.get(s.name) ?? (firmware(s.module) ? 'firmware_field' : undefined);
+    if (kind === undefined) continue;
     for (const f of s.fields) {
       if (f.reserved) continue;
-      items.push(blank(kind, `${s.name}.${f.name}`, `${s.name}.${f.name}`, f.spec, hex(f.offset, 3), [`${s.name}.${f.name}`], f.linux));
+      // A Linux member name only counts where the struct names its Linux struct too.
+      items.push(blank(kind, `${s.name}.${f.name}`, `${s.name}.${f.name}`, f.spec, hex(f.offset, 3), [`${s.name}.${f.name}`], s.linux === null ? null : f.linux));
     }
   }
   if (xl !== null) {

@@ -2,6 +2,7 @@
 // and the summaries per spec document and per kind. A pure function of its
 // inputs; lib/coverage/inputs.ts reads those from the repository.
 import type { EModel } from '../../generators/elaborate/model.ts';
+import { citation } from '../../generators/emit/common.ts';
 import { DOCS } from '../../schema/spec.ts';
 import { collectItems, type XlOptionSource } from './items.ts';
 import { markTests, type TestInputs } from './tests.ts';
@@ -54,6 +55,8 @@ function count(key: string, title: string, items: readonly CoverageItem[], withX
     schema: items.filter((i) => i.schema).length,
     generated: items.filter((i) => i.generated.length > 0).length,
     tests: items.filter((i) => i.tests).length,
+    crossChecked: items.filter((i) => i.crossChecked).length,
+    behaviour: items.filter((i) => i.behaviour).length,
     linux: items.filter((i) => i.linux !== null).length,
     xen: withXen ? items.filter((i) => i.xen === true).length : null,
   };
@@ -87,6 +90,9 @@ export function buildReport(inputs: CoverageInputs): CoverageReport {
       byKind,
       omitted,
       xenTree: inputs.xen === null ? null : { path: inputs.xen.path, files: inputs.xen.index.fileCount },
+      specGaps: inputs.model.modules.flatMap((m) =>
+        m.gaps.map((g) => ({ module: m.name, item: g.item, absentFrom: citation(g.absentFrom), usedBy: g.usedBy, note: g.note })),
+      ),
     },
   };
 }

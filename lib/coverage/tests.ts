@@ -1,5 +1,9 @@
-// The "tests" column: which existing suites exercise an item. Detected from
-// what the repository really holds, never assumed:
+// The test columns: which existing suites check an item, split into
+// "cross-checked" (compared with an independent source: the Linux cross-check,
+// the outside tables under test/spec/) and "behaviour" (exercised by another
+// test, a vector or the GHCB harness); drift checks (the layout probe,
+// generate --check) are listed but count for neither. Detected from what the
+// repository really holds, never assumed:
 //  - linux-crosscheck: test/linux-crosscheck.test.ts compares every item that
 //    names a Linux counterpart (struct fields only when the struct does too)
 //    with the installed Linux headers (a name those headers lack is reported
@@ -31,6 +35,26 @@ export interface TestInputs {
 
 /** At most this many test files are listed per item (the column is a pointer, not an inventory). */
 const MAX_FILES = 3;
+
+/** Test files that write an outside source's table down as data and compare the schema with it. */
+const CROSS_CHECK_FILES = /^test\/spec\//;
+/**
+ * Drift checks: they compare generated output with the model or a committed
+ * copy, so they pass whatever the facts are. Listed, never counted.
+ */
+const DRIFT_FILES = /^test\/(generate-check\.test\.ts|xen\/patches-drift\.test\.ts)$/;
+
+/** How a testedBy entry counts: 'cross' (independent source), 'behaviour', or 'drift' (listed only). */
+export function testKind(by: string): 'cross' | 'behaviour' | 'drift' {
+  if (by === 'linux-crosscheck') return 'cross';
+  if (by === 'layout-probe') return 'drift';
+  if (by.startsWith('test:')) {
+    const f = by.slice(5);
+    if (CROSS_CHECK_FILES.test(f)) return 'cross';
+    if (DRIFT_FILES.test(f)) return 'drift';
+  }
+  return 'behaviour';
+}
 
 function probeFacts(probe: string): { fields: Set<string>; macros: Set<string> } {
   const fields = new Set<string>();
@@ -72,15 +96,25 @@ export function markTests(items: CoverageItem[], model: EModel, inputs: TestInpu
     const files = new Set<string>();
     if (field !== null) for (const f of fieldFiles(tests, field[0], field[1])) files.add(f);
     else for (const id of item.identifiers) for (const f of tests.files(id)) files.add(f);
-    // A bit is also named by its macro stem (SEV_POLICY_NODBG) in test sources.
-    if (item.identifiers[0]?.endsWith('_MASK')) for (const f of tests.files(item.identifiers[0].slice(0, -5))) files.add(f);
+    // A bit is also named by its macro stem (SEV_POLICY_NODBG) in test sources,
+    // or by its layout and bit names together (a table in a TS test or JSON).
+    if (item.identifiers[0]?.endsWith('_MASK')) {
+      for (const f of tests.files(item.identifiers[0].slice(0, -5))) files.add(f);
+      const [layout, bit] = item.name.split('.') as [string, string | undefined];
+      if (bit !== undefined) for (const f of fieldFiles(tests, layout, bit)) files.add(f);
+    }
     const fromVectors = vectorsFor(item, vectors);
     for (const f of fromVectors) files.delete(f);
     by.push(...fromVectors.slice(0, MAX_FILES).map((f) => `vectors:${f}`));
-    by.push(...[...files].sort().slice(0, MAX_FILES).map((f) => `test:${f}`));
+    // Cross-check files first, so the listed few show the independent source when there is one.
+    const sorted = [...files].sort((a, b) => Number(CROSS_CHECK_FILES.test(b)) - Number(CROSS_CHECK_FILES.test(a)) || (a < b ? -1 : a > b ? 1 : 0));
+    const kinds = [...files].map((f) => testKind(`test:${f}`));
+    by.push(...sorted.slice(0, MAX_FILES).map((f) => `test:${f}`));
     item.testedBy = by;
     // The probe checks the compiled headers against the model itself, not
-    // against an independent source, so it is listed but does not count.
-    item.tests = by.some((b) => b !== 'layout-probe');
+    // against an independent source: listed, but it counts for neither column.
+    item.crossChecked = by.some((b) => testKind(b) === 'cross') || kinds.includes('cross');
+    item.behaviour = by.some((b) => testKind(b) === 'behaviour') || kinds.includes('behaviour');
+    item.tests = item.crossChecked || item.behaviour;
   }
 }

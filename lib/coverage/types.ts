@@ -14,6 +14,8 @@ export const ITEM_KINDS = [
   'vmsa_field',
   'sev_feature',
   'cpuid_msr_bit',
+  'firmware_field',
+  'firmware_bit',
   'xlcfg_option',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -30,6 +32,8 @@ export const KIND_TITLES: Record<ItemKind, string> = {
   vmsa_field: 'VMSA field',
   sev_feature: 'SEV feature bit',
   cpuid_msr_bit: 'CPUID / MSR bit',
+  firmware_field: 'Firmware structure field',
+  firmware_bit: 'Firmware flag / bit field',
   xlcfg_option: 'xl.cfg option',
 };
 
@@ -61,8 +65,12 @@ export interface CoverageItem {
   identifiers: string[];
   /** Generated files (repository-relative) that contain one of the identifiers. */
   generated: string[];
-  /** A test checks it against an independent source or exercises it (see testedBy; the layout probe alone does not count). */
+  /** crossChecked or behaviour (see testedBy; drift checks such as the layout probe do not count). */
   tests: boolean;
+  /** Compared with an independent source: the Linux cross-check, or a test under test/spec/ that writes the source's table down as data. */
+  crossChecked: boolean;
+  /** Exercised by a behaviour test: another test file naming it, a JSON vector using it, or the C-vs-TS GHCB harness. */
+  behaviour: boolean;
   /** Which suites exercise it: linux-crosscheck, layout-probe, test-sources:<file>. */
   testedBy: string[];
   /** The Linux name of the same thing, null when Linux has none. */
@@ -88,6 +96,8 @@ export interface CountRow {
   schema: number;
   generated: number;
   tests: number;
+  crossChecked: number;
+  behaviour: number;
   linux: number;
   /** null without --xen. */
   xen: number | null;
@@ -101,6 +111,17 @@ export interface CoverageSummary {
   omitted: { kind: ItemKind; why: string }[];
   /** The Xen tree the xen column was computed against, or null. */
   xenTree: { path: string; files: number } | null;
+  /** What implementations use that the cited documents do not define (schema gaps), with the source using it. */
+  specGaps: SpecGapRow[];
+}
+
+export interface SpecGapRow {
+  module: string;
+  item: string;
+  /** Citation of the document revision that lacks it. */
+  absentFrom: string;
+  usedBy: string;
+  note: string;
 }
 
 export interface CoverageReport {

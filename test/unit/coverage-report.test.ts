@@ -27,6 +27,21 @@ const byId = (r: CoverageReport, id: string): CoverageItem => {
 };
 const noTests = { testFiles: [], layoutProbe: null, linuxCrosscheck: false, ghcbCrosstest: null };
 
+/**
+ * An earlier report with three differences the test itself made, so diff
+ * expectations come from the test, not from comparing a report with itself:
+ * snp_status.INVALID_KEY absent (1 added now), a made-up sev_status.GONE
+ * (1 removed now), and sev_status.INVALID_CONFIG's tests flag flipped (1 change).
+ */
+function olderReport(): { old: CoverageReport; flipped: CoverageItem } {
+  const old: CoverageReport = JSON.parse(JSON.stringify(report));
+  old.items = old.items.filter((i) => i.id !== 'status_code:snp_status.INVALID_KEY');
+  old.items.push({ ...old.items[0]!, id: 'status_code:sev_status.GONE', name: 'sev_status.GONE' });
+  const flipped = old.items.find((i) => i.id === 'status_code:sev_status.INVALID_CONFIG')!;
+  flipped.tests = !flipped.tests;
+  return { old, flipped };
+}
+
 describe('coverage items', () => {
   it('classifies SVM exit codes as the GHCB spec does for an SEV-ES guest', () => {
     // 56421 rev 2.03, Table 6 (List of Supported Non-Automatic Events), the
@@ -71,6 +86,17 @@ describe('coverage items', () => {
     expect(report.summary.omitted).toEqual([]);
   });
 
+  it('has rows for the firmware structures and flag words, with their offsets and citations', () => {
+    // PAGE_INFO (56860, SNP_LAUNCH_UPDATE): VMPL1_PERMS at 0x65; PLATFORM_INFO TIO_EN is bit 7 (56860 rev 1.58);
+    // the secrets page's SVSM calling area at 0x150 (58019).
+    expect(byId(report, 'firmware_field:snp_page_info.vmpl1_perms')).toMatchObject({ value: '0x065', spec: '56860' });
+    expect(byId(report, 'firmware_bit:snp_platform_info.tio_en')).toMatchObject({ value: 'bit 7', spec: '56860' });
+    expect(byId(report, 'firmware_bit:snp_platform_info.tio_en').section).toMatch(/^AMD 56860 rev 1\.58\b/);
+    expect(byId(report, 'firmware_field:snp_secrets_page.svsm_caa')).toMatchObject({ value: '0x150', spec: '58019' });
+    // The GHCB and VMCB keep their own kinds.
+    expect(report.items.some((i) => i.kind === 'firmware_field' && i.name.startsWith('ghcb'))).toBe(false);
+  });
+
   it('without the xl.cfg surface the kind is left out and the summary says why', () => {
     const r = buildReport({ model, xl: null, xlMissing: 'schema/coco-config.ts does not exist yet', generated: [], tests: noTests, xen: null });
     expect(r.items.some((i) => i.kind === 'xlcfg_option')).toBe(false);
@@ -108,6 +134,22 @@ describe('tests column', () => {
     expect(byId(r, 'status_code:sev_status.INVALID_PLATFORM_STATE')).toMatchObject({ tests: true, testedBy: ['test:test/vectors/fw.json'] });
     expect(byId(r, 'status_code:sev_status.INVALID_GUEST_STATE').tests).toBe(false);
     expect(r.items.filter((i) => i.tests)).toHaveLength(1);
+  });
+
+  it('splits what it counts: outside tables (test/spec/) and the Linux cross-check are cross-checks, other tests are behaviour, drift checks are neither', () => {
+    const name = (path: string) => ({ path, contents: 'SEV_STATUS_INVALID_GUEST_STATE SEV_STATUS_INACTIVE SEV_STATUS_ACTIVE' });
+    const only = (path: string) => buildReport({ ...base, tests: { ...noTests, testFiles: [name(path)] } });
+    expect(byId(only('test/spec/status.test.ts'), 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: true, crossChecked: true, behaviour: false });
+    expect(byId(only('test/unit/fw.test.ts'), 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: true, crossChecked: false, behaviour: true });
+    expect(byId(only('test/generate-check.test.ts'), 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: false, crossChecked: false, behaviour: false });
+    const linux = buildReport({ ...base, tests: { ...noTests, linuxCrosscheck: true } });
+    expect(byId(linux, 'status_code:sev_status.INACTIVE')).toMatchObject({ crossChecked: true, behaviour: false });
+    // The probe compares the headers with the model: it counts for neither.
+    const probe = buildReport({ ...base, tests: { ...noTests, layoutProbe: 'int main(void)\n{\n    C(SEV_STATUS_INACTIVE);\n}\n' } });
+    expect(byId(probe, 'status_code:sev_status.INACTIVE')).toMatchObject({ tests: false, crossChecked: false, behaviour: false });
+    // The summary counts the two separately: 3 named items in one behaviour file.
+    const row = only('test/unit/fw.test.ts').summary.byKind.find((r) => r.key === 'status_code')!;
+    expect(row).toMatchObject({ tests: 3, crossChecked: 0, behaviour: 3 });
   });
 
   it('reads JSON vectors for the values they use: sw_exit_code, MSR protocol codes, GHCB fields', () => {
@@ -153,14 +195,25 @@ describe('summary and Markdown', () => {
     expect(report.summary.bySpec.reduce((n, r) => n + r.total, 0)).toBe(report.items.length);
   });
 
-  it('Markdown has the summary tables and gaps, no date, and is deterministic', () => {
+  it('Markdown has the summary tables and gaps and no date', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('| AMD 55766 rev 3.24 |');
     expect(md).toContain('| Firmware status code |');
     expect(md).toContain('## Notable gaps');
     expect(md).not.toMatch(/20\d\d-\d\d-\d\d/);
-    expect(renderMarkdown(buildReport(coverageInputs(model, null)))).toBe(md);
-    expect(md.split('\n').length).toBeLessThan(80);
+    expect(md.split('\n').length).toBeLessThan(90);
+  });
+
+  it('Markdown lists what implementations use beyond the cited documents, with the source', () => {
+    // coconut-svsm kernel/src/sev/ghcb.rs GHCBExitCode: SPECIFIC_EOI = 0x8000_001D.
+    const md = renderMarkdown(report);
+    expect(md).toContain('## Used by implementations, not defined by the cited documents');
+    expect(md).toMatch(/^- VMGEXIT exit code 0x8000_001D \(SPECIFIC_EOI\): not in AMD 56421 rev 2\.03.*coconut-svsm\/svsm:kernel\/src\/sev\/ghcb\.rs/m);
+  });
+
+  it('drift check, not behaviour: two builds of the report render the same Markdown', () => {
+    // Protects generate --check from a report that varies between runs (map order, dates).
+    expect(renderMarkdown(buildReport(coverageInputs(model, null)))).toBe(renderMarkdown(report));
   });
 
   it('the docs emitter writes generated/docs/coverage.md with the banner', () => {
@@ -173,12 +226,12 @@ describe('summary and Markdown', () => {
 
 describe('HTML', () => {
   it('is one self-contained page embedding the report items, with the diff summary when given', () => {
-    const html = renderHtml(report, diffReports(report, report));
+    const html = renderHtml(report, diffReports(olderReport().old, report));
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
     expect(html).toContain("default-src 'none'");
     const data = /<script type="application\/json" id="coverage-data">([\s\S]*?)<\/script>/.exec(html)![1]!;
     expect(JSON.parse(data).items).toEqual(JSON.parse(JSON.stringify(report.items)));
-    expect(html).toContain('<summary>0 added, 0 removed, 0 status changes</summary>');
+    expect(html).toContain('<summary>1 added, 1 removed, 1 status changes</summary>');
   });
 });
 
@@ -227,16 +280,11 @@ describe('--xen against a fixture tree', () => {
 
 describe('--diff', () => {
   it('lists added, removed and changed items', () => {
-    const old: CoverageReport = JSON.parse(JSON.stringify(report));
-    old.items = old.items.filter((i) => i.id !== 'status_code:snp_status.INVALID_KEY');
-    old.items.push({ ...old.items[0]!, id: 'status_code:sev_status.GONE', name: 'sev_status.GONE' });
-    const flip = old.items.find((i) => i.id === 'status_code:sev_status.INVALID_CONFIG')!;
-    flip.tests = !flip.tests;
+    const { old, flipped: flip } = olderReport();
     const d = diffReports(old, report);
     expect(d.added.map((a) => a.id)).toEqual(['status_code:snp_status.INVALID_KEY']);
     expect(d.removed.map((a) => a.id)).toEqual(['status_code:sev_status.GONE']);
     expect(d.changed).toEqual([{ id: flip.id, name: flip.name, field: 'tests', from: flip.tests, to: !flip.tests }]);
-    expect(diffReports(report, report).summary).toMatchObject({ added: 0, removed: 0, changed: 0 });
   });
 
   it('an old report that is not a coverage report is a user error naming the file', () => {
@@ -268,12 +316,14 @@ describe('xen-sev coverage (CLI)', () => {
     expect(j.summary.byKind.length).toBeGreaterThan(5);
   });
 
-  it('--diff against itself reports no change; bad input is one line and exit 2', async () => {
+  it('--diff against an earlier report names what changed; bad input is one line and exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xen-sev-cov-'));
     const old = join(dir, 'old.json');
-    expect((await run('--format', 'json', '-o', old)).exitCode).toBe(0);
+    writeFileSync(old, JSON.stringify(olderReport().old));
     const d = await run('--diff', old);
-    expect(d.stdout).toContain('0 added, 0 removed, 0 status changes');
+    expect(d.stdout).toContain('1 added, 1 removed, 1 status changes');
+    expect(d.stdout).toContain('snp_status.INVALID_KEY');
+    expect(d.stdout).toContain('sev_status.GONE');
     const bad = await run('--format', 'xml');
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual(['xen-sev: coverage: --format xml: use one of md, html, json']);

@@ -1,7 +1,7 @@
 // scripts/xen-source: $XEN_SRC is checked and printed; the cached tree is
 // the untouched tarball (nothing of ours inside it).
 import { execa } from 'execa';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
@@ -9,6 +9,13 @@ import { tempDir } from '../helpers/cc.ts';
 import { xenTree } from './tree.ts';
 
 const script = join(REPO_ROOT, 'scripts/xen-source');
+/** Top-level entries of xen-project/xen at 01140da4e8 (Debian's 4.17.5+72-g01140da4e8 orig tarball). */
+const UPSTREAM_TOP_LEVEL = [
+  '.cirrus.yml', '.gitarchive-info', '.gitattributes', '.github', '.gitignore', '.gitlab-ci.yml', '.hgignore', '.hgsigs', '.hgtags',
+  'CHANGELOG.md', 'CODING_STYLE', 'CONTRIBUTING', 'COPYING', 'CREDITS', 'Config.mk', 'INSTALL', 'LICENSES', 'MAINTAINERS', 'Makefile',
+  'README', 'SUPPORT.md', 'autogen.sh', 'automation', 'config', 'config.guess', 'config.sub', 'configure', 'configure.ac', 'docs',
+  'install.sh', 'm4', 'misc', 'scripts', 'stubdom', 'tools', 'version.sh', 'xen',
+];
 const tree = await xenTree();
 
 describe('scripts/xen-source', () => {
@@ -33,8 +40,11 @@ describe('scripts/xen-source', () => {
   it.skipIf(tree.path === null || process.env.XEN_SRC !== undefined)('caches Xen 4.17.5 from the Debian source package', () => {
     const t = tree.path!;
     expect(t).toMatch(/xen-4\.17\.5\+72-g01140da4e8$/);
-    expect(existsSync(join(t, 'configure')), 'the upstream tarball keeps configure').toBe(true);
-    expect(existsSync(join(t, '.xen-sev-complete'))).toBe(false);
-    expect(existsSync(join(t, 'debian'))).toBe(false);
+    // The script marks a finished extraction beside the tree, never inside it.
+    expect(existsSync(`${t}.complete`), 'the completion marker sits beside the tree').toBe(true);
+    // Nothing of ours (no marker, no debian/ packaging) inside: the top level
+    // is exactly upstream's at the commit Debian packaged (xen-project/xen
+    // 01140da4e8, `git ls-tree --name-only`).
+    expect(readdirSync(t).sort()).toEqual([...UPSTREAM_TOP_LEVEL].sort());
   });
 });

@@ -1924,6 +1924,17 @@ int main(void)
     F(snp_launch_update, vmpl2_perms);
     F(snp_launch_update, vmpl3_perms);
     F(snp_launch_update, reserved_0x1c);
+    S(snp_page_info);
+    F(snp_page_info, digest_cur);
+    F(snp_page_info, contents);
+    F(snp_page_info, length);
+    F(snp_page_info, page_type);
+    F(snp_page_info, imi_page);
+    F(snp_page_info, reserved_0x64);
+    F(snp_page_info, vmpl1_perms);
+    F(snp_page_info, vmpl2_perms);
+    F(snp_page_info, vmpl3_perms);
+    F(snp_page_info, gpa);
     S(snp_launch_finish);
     F(snp_launch_finish, gctx_paddr);
     F(snp_launch_finish, id_block_paddr);
@@ -2086,6 +2097,7 @@ int main(void)
     F(snp_msg_key_req, vmpl);
     F(snp_msg_key_req, guest_svn);
     F(snp_msg_key_req, tcb_version);
+    F(snp_msg_key_req, launch_mit_vector);
     S(snp_msg_key_rsp);
     F(snp_msg_key_rsp, status);
     F(snp_msg_key_rsp, reserved_0x4);
@@ -2195,7 +2207,12 @@ int main(void)
     F(snp_secrets_page, vmpck3);
     F(snp_secrets_page, os_area);
     F(snp_secrets_page, vmsa_tweak_bitmap);
-    F(snp_secrets_page, os_area2);
+    F(snp_secrets_page, svsm_base);
+    F(snp_secrets_page, svsm_size);
+    F(snp_secrets_page, svsm_caa);
+    F(snp_secrets_page, svsm_max_version);
+    F(snp_secrets_page, svsm_guest_vmpl);
+    F(snp_secrets_page, reserved_0x15d);
     F(snp_secrets_page, tsc_factor);
     F(snp_secrets_page, reserved_0x164);
     C(SEV_CMD_SNP_INIT);
@@ -2227,6 +2244,12 @@ int main(void)
     C(SEV_CMD_SNP_COMMIT);
     C(SEV_CMD_SNP_VLEK_LOAD);
     C(SEV_CMD_SNP_FEATURE_INFO);
+    C(SEV_CMD_TIO_STATUS);
+    C(SEV_CMD_TIO_INIT);
+    C(SEV_CMD_TIO_DEV_CREATE);
+    C(SEV_CMD_TIO_DEV_RECLAIM);
+    C(SEV_CMD_TIO_DEV_CONNECT);
+    C(SEV_CMD_TIO_DEV_DISCONNECT);
     C(SNP_STATUS_SUCCESS);
     C(SNP_STATUS_INVALID_PLATFORM_STATE);
     C(SNP_STATUS_INVALID_GUEST_STATE);
@@ -2369,6 +2392,8 @@ int main(void)
     C(SNP_PLATFORM_INIT_IS_RMP_INITIALIZED_MASK);
     C(SNP_PLATFORM_INIT_ALIAS_CHECK_COMPLETE_SHIFT);
     C(SNP_PLATFORM_INIT_ALIAS_CHECK_COMPLETE_MASK);
+    C(SNP_PLATFORM_INIT_TIO_EN_SHIFT);
+    C(SNP_PLATFORM_INIT_TIO_EN_MASK);
     C(SNP_PLATFORM_INIT_RESERVED_MASK);
     C(SNP_PLATFORM_FLAG_MASK_CHIP_ID_SHIFT);
     C(SNP_PLATFORM_FLAG_MASK_CHIP_ID_MASK);
@@ -2424,6 +2449,9 @@ int main(void)
     C(SNP_LAUNCH_UPDATE_IMI_PAGE_SHIFT);
     C(SNP_LAUNCH_UPDATE_IMI_PAGE_MASK);
     C(SNP_LAUNCH_UPDATE_RESERVED_MASK);
+    C(SNP_PAGE_INFO_IMI_PAGE_SHIFT);
+    C(SNP_PAGE_INFO_IMI_PAGE_MASK);
+    C(SNP_PAGE_INFO_RESERVED_MASK);
     C(SNP_ABI_VMPL_PERM_READ_SHIFT);
     C(SNP_ABI_VMPL_PERM_READ_MASK);
     C(SNP_ABI_VMPL_PERM_WRITE_SHIFT);
@@ -2528,6 +2556,8 @@ int main(void)
     C(SNP_PLATFORM_INFO_CIPHERTEXT_HIDING_EN_MASK);
     C(SNP_PLATFORM_INFO_ALIAS_CHECK_COMPLETE_SHIFT);
     C(SNP_PLATFORM_INFO_ALIAS_CHECK_COMPLETE_MASK);
+    C(SNP_PLATFORM_INFO_TIO_EN_SHIFT);
+    C(SNP_PLATFORM_INFO_TIO_EN_MASK);
     C(SNP_PLATFORM_INFO_RESERVED_MASK);
     C(SNP_REPORT_KEY_AUTHOR_KEY_EN_SHIFT);
     C(SNP_REPORT_KEY_AUTHOR_KEY_EN_MASK);
@@ -2583,6 +2613,7 @@ int main(void)
     C(MSR_AMD64_GUEST_TSC_FREQ);
     C(MSR_AMD64_RMP_CFG);
     C(MSR_AMD64_SAVIC_CONTROL);
+    C(MSR_AMD64_SVSM_CAA);
     C(CPUID_8000001F_EAX_SME_SHIFT);
     C(CPUID_8000001F_EAX_SME_MASK);
     C(CPUID_8000001F_EAX_SEV_SHIFT);
@@ -2731,6 +2762,8 @@ int main(void)
     C(MSR_GUEST_TSC_FREQ_TSC_FREQ_MHZ_SHIFT);
     C(MSR_GUEST_TSC_FREQ_TSC_FREQ_MHZ_MASK);
     C(MSR_GUEST_TSC_FREQ_RESERVED_MASK);
+    C(MSR_SVSM_CAA_GPA_SHIFT);
+    C(MSR_SVSM_CAA_GPA_MASK);
     C(MSR_SAVIC_CONTROL_EN_SHIFT);
     C(MSR_SAVIC_CONTROL_EN_MASK);
     C(MSR_SAVIC_CONTROL_ALLOWED_NMI_SHIFT);
