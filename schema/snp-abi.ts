@@ -420,6 +420,33 @@ export const snpAbiModule: ModuleInput = {
       ],
     },
     {
+      // The AMD document's PAGE_INFO table places the zero byte at 0x64 and
+      // VMPL1..VMPL3_PERMS at 0x65..0x67; AMD's firmware source and
+      // coconut-svsm's igvmbuilder agree. virtee/sev-snp-measure (gctx.py)
+      // writes VMPL3, VMPL2, VMPL1, zero instead: wrong, and unnoticed there
+      // because it only ever measures all-zero permissions.
+      name: 'snp_page_info',
+      description: 'PAGE_INFO: the structure SNP_LAUNCH_UPDATE hashes into the launch digest for each page (new digest = SHA-384 of this 0x70-byte structure).',
+      size: 0x70,
+      spec: via(
+        `${ASPFW_MCMD} (snp_mcmd_launch_update_page_info); coconut-svsm:igvmmeasure/src/page_info.rs agrees; virtee/sev-snp-measure:sevsnpmeasure/gctx.py has VMPL3,VMPL2,VMPL1,zero at 0x64..0x67, which contradicts the document`,
+        'SNP_LAUNCH_UPDATE: PAGE_INFO structure (launch digest)',
+      ),
+      linux: null,
+      fields: [
+        { name: 'digest_cur', type: 'u8[48]', offset: 0x0, description: 'The current launch digest (or IMI digest) before this page.', linux: null },
+        { name: 'contents', type: 'u8[48]', offset: 0x30, description: 'SHA-384 of the page contents for NORMAL and VMSA pages; zero for the other page types.', linux: null },
+        { name: 'length', type: 'u16', offset: 0x60, description: 'Length of this structure in bytes (0x70).', linux: null },
+        { name: 'page_type', type: 'u8', offset: 0x62, enum: 'snp_page_type', description: 'PAGE_TYPE given to SNP_LAUNCH_UPDATE, zero-extended.', linux: null },
+        { name: 'imi_page', type: 'u8', offset: 0x63, layout: 'snp_page_info_imi', description: 'IMI_PAGE flag given to SNP_LAUNCH_UPDATE (bit 0).', linux: null },
+        rsv(0x64, 'u8', null, 'Must be zero.'),
+        { name: 'vmpl1_perms', type: 'u8', offset: 0x65, layout: 'snp_vmpl_perms', description: 'VMPL1_PERMS given to SNP_LAUNCH_UPDATE.', linux: null },
+        { name: 'vmpl2_perms', type: 'u8', offset: 0x66, layout: 'snp_vmpl_perms', description: 'VMPL2_PERMS given to SNP_LAUNCH_UPDATE.', linux: null },
+        { name: 'vmpl3_perms', type: 'u8', offset: 0x67, layout: 'snp_vmpl_perms', description: 'VMPL3_PERMS given to SNP_LAUNCH_UPDATE.', linux: null },
+        { name: 'gpa', type: 'u64', offset: 0x68, description: 'Guest physical address of the page (0xFFFFFFFFF000 for a VMSA page).', linux: null },
+      ],
+    },
+    {
       name: 'snp_launch_finish',
       description: 'SNP_LAUNCH_FINISH command buffer: finish launch, checking the optional ID block and its signatures and recording host data.',
       size: 0x40,
@@ -1228,6 +1255,18 @@ export const snpAbiModule: ModuleInput = {
         { name: 'page_type', lsb: 1, msb: 3, enum: 'snp_page_type', description: 'How the firmware treats the page contents.' },
         { name: 'imi_page', lsb: 4, description: 'The page belongs to the incoming migration image.' },
         { name: 'reserved', lsb: 5, msb: 31, reserved: true },
+      ],
+    },
+    {
+      name: 'snp_page_info_imi',
+      description: 'IMI byte of PAGE_INFO (offset 0x63).',
+      width: 8,
+      cPrefix: 'SNP_PAGE_INFO_',
+      spec: via(ASPFW_MCMD, 'SNP_LAUNCH_UPDATE: PAGE_INFO structure (launch digest)'),
+      linux: null,
+      bits: [
+        { name: 'imi_page', lsb: 0, description: 'The page belongs to the incoming migration image.' },
+        { name: 'reserved', lsb: 1, msb: 7, reserved: true },
       ],
     },
     {

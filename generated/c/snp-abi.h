@@ -627,6 +627,15 @@ static inline const char *snp_root_key_name(uint64_t val)
 #define SNP_LAUNCH_UPDATE_RESERVED_MASK         0xffffffe0U
 
 /*
+ * IMI byte of PAGE_INFO (offset 0x63). (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE:
+ * PAGE_INFO structure (launch digest), via
+ * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h)
+ */
+#define SNP_PAGE_INFO_IMI_PAGE_SHIFT            0
+#define SNP_PAGE_INFO_IMI_PAGE_MASK             0x1U
+#define SNP_PAGE_INFO_RESERVED_MASK             0xfeU
+
+/*
  * VMPL permission mask granted on a page (SNP_LAUNCH_UPDATE vmplN_perms,
  * metadata entries). (AMD 56860 rev 1.55, Page Security Attributes, via
  * amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_rmp.h)
@@ -1148,6 +1157,29 @@ struct snp_launch_update {
     uint8_t vmpl2_perms;                    /* 0x01a, SNP_ABI_VMPL_PERM_* */
     uint8_t vmpl3_perms;                    /* 0x01b, SNP_ABI_VMPL_PERM_* */
     uint32_t reserved_0x1c;                 /* 0x01c */
+};
+
+/*
+ * PAGE_INFO: the structure SNP_LAUNCH_UPDATE hashes into the launch digest for
+ * each page (new digest = SHA-384 of this 0x70-byte structure).: 0x70 bytes
+ * (AMD 56860 rev 1.55, SNP_LAUNCH_UPDATE: PAGE_INFO structure (launch digest),
+ * via amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_mcmd.h
+ * (snp_mcmd_launch_update_page_info);
+ * coconut-svsm:igvmmeasure/src/page_info.rs agrees;
+ * virtee/sev-snp-measure:sevsnpmeasure/gctx.py has VMPL3,VMPL2,VMPL1,zero at
+ * 0x64..0x67, which contradicts the document).
+ */
+struct snp_page_info {
+    uint8_t digest_cur[48];                 /* 0x000 */
+    uint8_t contents[48];                   /* 0x030 */
+    uint16_t length;                        /* 0x060 */
+    uint8_t page_type;                      /* 0x062, SNP_PAGE_TYPE_* */
+    uint8_t imi_page;                       /* 0x063, SNP_PAGE_INFO_* */
+    uint8_t reserved_0x64;                  /* 0x064 */
+    uint8_t vmpl1_perms;                    /* 0x065, SNP_ABI_VMPL_PERM_* */
+    uint8_t vmpl2_perms;                    /* 0x066, SNP_ABI_VMPL_PERM_* */
+    uint8_t vmpl3_perms;                    /* 0x067, SNP_ABI_VMPL_PERM_* */
+    uint64_t gpa;                           /* 0x068 */
 };
 
 /*
@@ -1824,6 +1856,17 @@ static inline void snp_abi_build_assertions(void)
     BUILD_BUG_ON(offsetof(struct snp_launch_update, vmpl3_perms) != 0x1b);
     BUILD_BUG_ON(offsetof(struct snp_launch_update, reserved_0x1c) != 0x1c);
     BUILD_BUG_ON(sizeof(struct snp_launch_update) != 0x20);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, digest_cur) != 0x0);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, contents) != 0x30);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, length) != 0x60);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, page_type) != 0x62);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, imi_page) != 0x63);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, reserved_0x64) != 0x64);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, vmpl1_perms) != 0x65);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, vmpl2_perms) != 0x66);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, vmpl3_perms) != 0x67);
+    BUILD_BUG_ON(offsetof(struct snp_page_info, gpa) != 0x68);
+    BUILD_BUG_ON(sizeof(struct snp_page_info) != 0x70);
     BUILD_BUG_ON(offsetof(struct snp_launch_finish, gctx_paddr) != 0x0);
     BUILD_BUG_ON(offsetof(struct snp_launch_finish, id_block_paddr) != 0x8);
     BUILD_BUG_ON(offsetof(struct snp_launch_finish, id_auth_paddr) != 0x10);
@@ -2207,6 +2250,17 @@ _Static_assert(offsetof(struct snp_launch_update, vmpl2_perms) == 0x1a, "snp_lau
 _Static_assert(offsetof(struct snp_launch_update, vmpl3_perms) == 0x1b, "snp_launch_update.vmpl3_perms offset");
 _Static_assert(offsetof(struct snp_launch_update, reserved_0x1c) == 0x1c, "snp_launch_update.reserved_0x1c offset");
 _Static_assert(sizeof(struct snp_launch_update) == 0x20, "snp_launch_update size");
+_Static_assert(offsetof(struct snp_page_info, digest_cur) == 0x0, "snp_page_info.digest_cur offset");
+_Static_assert(offsetof(struct snp_page_info, contents) == 0x30, "snp_page_info.contents offset");
+_Static_assert(offsetof(struct snp_page_info, length) == 0x60, "snp_page_info.length offset");
+_Static_assert(offsetof(struct snp_page_info, page_type) == 0x62, "snp_page_info.page_type offset");
+_Static_assert(offsetof(struct snp_page_info, imi_page) == 0x63, "snp_page_info.imi_page offset");
+_Static_assert(offsetof(struct snp_page_info, reserved_0x64) == 0x64, "snp_page_info.reserved_0x64 offset");
+_Static_assert(offsetof(struct snp_page_info, vmpl1_perms) == 0x65, "snp_page_info.vmpl1_perms offset");
+_Static_assert(offsetof(struct snp_page_info, vmpl2_perms) == 0x66, "snp_page_info.vmpl2_perms offset");
+_Static_assert(offsetof(struct snp_page_info, vmpl3_perms) == 0x67, "snp_page_info.vmpl3_perms offset");
+_Static_assert(offsetof(struct snp_page_info, gpa) == 0x68, "snp_page_info.gpa offset");
+_Static_assert(sizeof(struct snp_page_info) == 0x70, "snp_page_info size");
 _Static_assert(offsetof(struct snp_launch_finish, gctx_paddr) == 0x0, "snp_launch_finish.gctx_paddr offset");
 _Static_assert(offsetof(struct snp_launch_finish, id_block_paddr) == 0x8, "snp_launch_finish.id_block_paddr offset");
 _Static_assert(offsetof(struct snp_launch_finish, id_auth_paddr) == 0x10, "snp_launch_finish.id_auth_paddr offset");

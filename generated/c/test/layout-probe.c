@@ -1924,6 +1924,17 @@ int main(void)
     F(snp_launch_update, vmpl2_perms);
     F(snp_launch_update, vmpl3_perms);
     F(snp_launch_update, reserved_0x1c);
+    S(snp_page_info);
+    F(snp_page_info, digest_cur);
+    F(snp_page_info, contents);
+    F(snp_page_info, length);
+    F(snp_page_info, page_type);
+    F(snp_page_info, imi_page);
+    F(snp_page_info, reserved_0x64);
+    F(snp_page_info, vmpl1_perms);
+    F(snp_page_info, vmpl2_perms);
+    F(snp_page_info, vmpl3_perms);
+    F(snp_page_info, gpa);
     S(snp_launch_finish);
     F(snp_launch_finish, gctx_paddr);
     F(snp_launch_finish, id_block_paddr);
@@ -2424,6 +2435,9 @@ int main(void)
     C(SNP_LAUNCH_UPDATE_IMI_PAGE_SHIFT);
     C(SNP_LAUNCH_UPDATE_IMI_PAGE_MASK);
     C(SNP_LAUNCH_UPDATE_RESERVED_MASK);
+    C(SNP_PAGE_INFO_IMI_PAGE_SHIFT);
+    C(SNP_PAGE_INFO_IMI_PAGE_MASK);
+    C(SNP_PAGE_INFO_RESERVED_MASK);
     C(SNP_ABI_VMPL_PERM_READ_SHIFT);
     C(SNP_ABI_VMPL_PERM_READ_MASK);
     C(SNP_ABI_VMPL_PERM_WRITE_SHIFT);
