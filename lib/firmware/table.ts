@@ -6,7 +6,7 @@ import { projectModel } from '../../generators/model.ts';
 import type { EModel, EStruct } from '../../generators/elaborate/model.ts';
 import { citation } from '../../generators/emit/common.ts';
 import { fwCommands } from '../../schema/fw.ts';
-import { FwTable, type BufferCheck, type FwApi, type FwCommand } from '../../schema/fw-model.ts';
+import { FwTable, SEV_PLATFORM_STATES, SNP_PLATFORM_STATES, type BufferCheck, type FwApi, type FwCommand } from '../../schema/fw-model.ts';
 import { SchemaError, type LintIssue } from '../errors.ts';
 
 export const CMD_GROUP: Record<FwApi, string> = { sev: 'sev_cmd', snp: 'snp_cmd' };
@@ -130,7 +130,9 @@ export function commandsReturning(t: FwTables, api: FwApi, value: number): strin
   const out: string[] = [];
   for (const c of t.commands) {
     if (c.api !== api) continue;
-    if (c.platformStatusValue === value || c.guestStatusValue === value || c.checks.some((k) => k.statusValue === value)) out.push(c.command);
+    // A command accepted in every platform state never returns its platform-state status.
+    const everyState = c.platformStates.length === (api === 'sev' ? SEV_PLATFORM_STATES : SNP_PLATFORM_STATES).length;
+    if ((c.platformStatusValue === value && !everyState) || c.guestStatusValue === value || c.checks.some((k) => k.statusValue === value)) out.push(c.command);
   }
   return out;
 }
