@@ -354,7 +354,11 @@ export const fwCommands: FwCommandInput[] = [
   {
     api: 'sev', command: 'RECEIVE_START', buffer: 'sev_data_receive_start', direction: 'in_out',
     platformStates: INITED, platformStatus: 'INVALID_PLATFORM_STATE', guestStates: ['UNINIT'], guestStatus: 'INVALID_GUEST_STATE',
-    nextPlatformState: 'WORKING', nextGuestState: 'RUPDATE', checks: [],
+    nextPlatformState: 'WORKING', nextGuestState: 'RUPDATE',
+    checks: [
+      { kind: 'policy', field: 'policy', rule: 'policy.ES needs a platform initialized with SEV_ES', status: 'UNSUPPORTED', spec: chk('sevApi', 'RECEIVE_START', mcmd('sev_mcmd_receive_start')) },
+      { kind: 'config', field: null, rule: 'a free guest handle exists', status: 'RESOURCE_LIMIT', spec: chk('sevApi', 'RECEIVE_START', `${SRC}/sev_guest.c find_free_guest_handle()`) },
+    ],
     spec: sev('RECEIVE_START', 'sev_mcmd_receive_start'),
   },
   ...(['RECEIVE_UPDATE_DATA', 'RECEIVE_UPDATE_VMSA'] as const).map((command): FwCommandInput => ({

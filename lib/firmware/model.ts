@@ -418,6 +418,24 @@ const HANDLERS: Record<string, Handler> = {
       return undefined;
     },
   },
+  RECEIVE_START: {
+    run(c) {
+      // The incoming guest's context; the transport keys (from the PDH certificate and session) are not modelled.
+      const s = c.s!;
+      const policy = Number(readU(s, c.buf, 'policy'));
+      const es = (policy & 0x4) !== 0;
+      if (es && !this.esConfigured) return 'UNSUPPORTED';
+      let handle = this.nextHandle;
+      while (this.guests.has(handle)) handle++;
+      if (handle > 1024) return 'RESOURCE_LIMIT';
+      this.nextHandle = handle + 1;
+      const g: SevGuest = { handle, state: 'UNINIT', policy, asid: 0, pending: false, es, digest: null, launchDigest: null, measurement: null, tik: new Uint8Array(16) };
+      this.guests.set(handle, g);
+      c.guest = g;
+      writeU(s, c.buf, 'handle', BigInt(handle));
+      return undefined;
+    },
+  },
   LAUNCH_UPDATE_DATA: { run(c) { return launchUpdate.call(this, c, false); } },
   LAUNCH_UPDATE_VMSA: { run(c) { return launchUpdate.call(this, c, true); } },
   LAUNCH_MEASURE: {

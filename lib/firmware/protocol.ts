@@ -3,6 +3,10 @@
 // accessors to a pipe). One request per line, one answer per line:
 //
 //   cmd <id> <buffer hex>          -> ok <status hex> <buffer hex>  |  ok stall <buffer hex>
+//   mbox <id> <address>            -> ok <status hex> | ok stall   (as the mailbox does it: CmdBuf holds the
+//                                     buffer's address; the buffer is read from and written back to memory)
+//   host <name>=<value> ...        -> ok            (host configuration, as in `fw simulate`: memory_encryption=off,
+//                                     snp_enabled=off, stall=LAUNCH_MEASURE, max_asid=..., ...)
 //   mem <address> <hex>            -> ok            (host memory the buffers point at)
 //   read <address> <length>        -> ok <hex>
 //   wbinvd                         -> ok
@@ -13,7 +17,10 @@
 // Numbers are hex with or without 0x. A malformed request gets `err <message>`
 // and the model is unchanged. The status is the low 16 bits the driver reads
 // from CmdResp; `stall` means the firmware never signals completion.
+import { UserError } from '../errors.ts';
 import { FirmwareModel, type HostConfig } from './model.ts';
+import { hostOption } from './simulate.ts';
+import { fwTables } from './table.ts';
 
 const MAX_LEN = 1 << 20;
 
@@ -30,8 +37,10 @@ function hexBytes(s: string | undefined): Uint8Array | null {
 
 export class FirmwareServer {
   private fw: FirmwareModel;
-  constructor(private readonly host: Partial<HostConfig> = {}) {
-    this.fw = new FirmwareModel(host);
+  private readonly host: Partial<HostConfig>;
+  constructor(host: Partial<HostConfig> = {}) {
+    this.host = { ...host };
+    this.fw = new FirmwareModel(this.host);
   }
 
   get model(): FirmwareModel {
@@ -50,6 +59,31 @@ export class FirmwareServer {
         const r = this.fw.execute(Number(id), buf);
         const out = Buffer.from(r.buffer).toString('hex');
         return r.status === null ? `ok stall ${out}` : `ok ${r.status.toString(16)} ${out}`;
+      }
+      case 'mbox': {
+        const id = hexNum(args[0]);
+        const addr = hexNum(args[1]);
+        if (id === null || id > 0x3ffn || addr === null) return 'err mbox: <id> <buffer address>';
+        const size = fwTables().byId.get(Number(id))?.bufferSize ?? 0;
+        const r = this.fw.execute(Number(id), this.fw.memory.read(addr, size));
+        if (size > 0) this.fw.memory.write(addr, r.buffer.subarray(0, size));
+        return r.status === null ? 'ok stall' : `ok ${r.status.toString(16)}`;
+      }
+      case 'host': {
+        const partial: Partial<HostConfig> = {};
+        try {
+          for (const a of args) {
+            const m = /^([a-z_]+)=(.+)$/.exec(a);
+            if (m === null) return `err host: '${a.slice(0, 40)}' is not name=value`;
+            hostOption('host', m[1]!, m[2]!, partial);
+          }
+        } catch (e) {
+          if (e instanceof UserError) return `err ${e.message}`;
+          throw e;
+        }
+        Object.assign(this.fw.host, partial);
+        Object.assign(this.host, partial);
+        return 'ok';
       }
       case 'mem': {
         const a = hexNum(args[0]);
@@ -82,7 +116,7 @@ export class FirmwareServer {
         this.fw = new FirmwareModel(this.host);
         return 'ok';
       default:
-        return `err unknown request '${(verb ?? '').slice(0, 20)}' (cmd, mem, read, wbinvd, rmp, state, reset)`;
+        return `err unknown request '${(verb ?? '').slice(0, 20)}' (cmd, mbox, host, mem, read, wbinvd, rmp, state, reset)`;
     }
   }
 }

@@ -41,7 +41,7 @@ function hexBytes(where: string, text: string): Uint8Array {
   return Uint8Array.from(Buffer.from(t, 'hex'));
 }
 
-function hostOption(where: string, key: string, value: string, host: Partial<HostConfig>): void {
+export function hostOption(where: string, key: string, value: string, host: Partial<HostConfig>): void {
   const onOff = (v: string) => {
     if (/^(on|1|true|yes)$/i.test(v)) return true;
     if (/^(off|0|false|no)$/i.test(v)) return false;

@@ -453,6 +453,7 @@ describe('random command sequences', () => {
           ['LAUNCH_SECRET', { handle, hdr_len: 0x34n, guest_address: 0x600000n, guest_len: 0x10n, trans_len: 0x10n, hdr_address: 0x610000n, trans_address: 0x620000n }],
           ['LAUNCH_FINISH', { handle }], ['GUEST_STATUS', { handle }],
           ['SEND_START', { handle }], ['SEND_FINISH', { handle }], ['SEND_CANCEL', { handle }],
+          ['RECEIVE_START', { policy: pick([1n, 5n]) }], ['RECEIVE_FINISH', { handle }],
         ];
         if (r() < 0.1) {
           h.fw.wbinvd();
@@ -471,6 +472,7 @@ describe('random command sequences', () => {
             case 'LUPDATE': return pick([['LAUNCH_UPDATE_DATA', { handle: gh, address: 0x200000n, len: 0x1000n }], ['LAUNCH_UPDATE_VMSA', { handle: gh, address: 0x200000n, len: 0x1000n }], ['LAUNCH_MEASURE', { handle: gh, address: 0x500000n, len: 48n }]] as [string, Record<string, bigint>][]);
             case 'LSECRET': return pick([['LAUNCH_SECRET', { ...steps[11]![1], handle: gh }], ['LAUNCH_FINISH', { handle: gh }]] as [string, Record<string, bigint>][]);
             case 'RUNNING': return pick([['SEND_START', { handle: gh }], ['DEACTIVATE', { handle: gh }]] as [string, Record<string, bigint>][]);
+            case 'RUPDATE': return ['RECEIVE_FINISH', { handle: gh }];
             case 'SUPDATE': return pick([['SEND_FINISH', { handle: gh }], ['SEND_CANCEL', { handle: gh }]] as [string, Record<string, bigint>][]);
             default: return pick([['DEACTIVATE', { handle: gh }], ['DECOMMISSION', { handle: gh }], ['DF_FLUSH', {}]] as [string, Record<string, bigint>][]);
           }
@@ -500,7 +502,7 @@ describe('random command sequences', () => {
     }
     expect(commands).toBeGreaterThan(50000);
     // The sequences reach the whole launch flow, not only refusals.
-        for (const k of ['LAUNCH_UPDATE_DATA:SUCCESS', 'LAUNCH_UPDATE_VMSA:SUCCESS', 'LAUNCH_SECRET:SUCCESS', 'LAUNCH_FINISH:SUCCESS', 'LAUNCH_MEASURE:SUCCESS', 'SEND_FINISH:SUCCESS', 'SEND_CANCEL:SUCCESS', 'ACTIVATE:DFFLUSH_REQUIRED', 'DF_FLUSH:WBINVD_REQUIRED', 'DECOMMISSION:ACTIVE']) expect(seen).toContain(k);
+        for (const k of ['LAUNCH_UPDATE_DATA:SUCCESS', 'LAUNCH_UPDATE_VMSA:SUCCESS', 'LAUNCH_SECRET:SUCCESS', 'LAUNCH_FINISH:SUCCESS', 'LAUNCH_MEASURE:SUCCESS', 'SEND_FINISH:SUCCESS', 'SEND_CANCEL:SUCCESS', 'RECEIVE_START:SUCCESS', 'RECEIVE_FINISH:SUCCESS', 'ACTIVATE:DFFLUSH_REQUIRED', 'DF_FLUSH:WBINVD_REQUIRED', 'DECOMMISSION:ACTIVE']) expect(seen).toContain(k);
   });
 });
 
@@ -519,7 +521,16 @@ describe('line protocol', () => {
     expect(s.handle('frob')).toMatch(/^err unknown request/);
     expect(s.handle('cmd zz 00')).toMatch(/^err cmd/);
     expect(JSON.parse(s.handle('state').slice(3)).platform).toBe('INIT');
+    // The mailbox way: the buffer at an address (PLATFORM_STATUS written back there).
+    expect(s.handle('mbox 4 0x2000')).toBe('ok 0');
+    expect(s.handle('read 0x2000 c')).toBe('ok 013401000000000400000000');
+    expect(s.handle('host memory_encryption=off stall=DF_FLUSH')).toBe('ok');
+    expect(s.handle('host memory_encryption=maybe')).toMatch(/^err host: memory_encryption: 'maybe' is not on or off/);
     expect(s.handle('reset')).toBe('ok');
-    expect(JSON.parse(s.handle('state').slice(3)).platform).toBe('UNINIT');
+    expect(s.handle('cmd 1 ' + '00'.repeat(20))).toBe('ok 13 ' + '00'.repeat(20)); // host configuration survives reset
+    expect(s.handle('mbox a 0')).toBe('ok stall');
+    expect(s.handle('cmd 4 ' + '00'.repeat(12))).toMatch(/^ok stall /); // nothing answers after a stall
+    expect(s.handle('reset')).toBe('ok');
+    expect(JSON.parse(s.handle('state').slice(3))).toMatchObject({ platform: 'UNINIT', stalled: false });
   });
 });

@@ -2,6 +2,7 @@
 // logs (test/fixtures/ccp/*.log, each citing its source). Expected field
 // values were worked out by hand from the posted hexdumps (16-bit words,
 // little-endian) and the SEV API / SNP ABI buffer layouts.
+import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -185,6 +186,16 @@ describe('fw (CLI)', () => {
     const j = JSON.parse(r.stdout);
     expect(j.mismatches).toBe(0);
     expect(j.steps.find((s: { command: string }) => s.command === 'LAUNCH_MEASURE').measurement).toMatch(/^[0-9a-f]{64}$/);
+    const snp = await cli('fw', 'simulate', join(REPO_ROOT, 'test/fixtures/fw/snp-launch.txt'), '--json');
+    expect(snp.exitCode).toBe(0);
+    // One NORMAL page of 0x41 at GPA 0x100000: SHA-384 over PAGE_INFO (56860), assembled here.
+    const pi = Buffer.alloc(0x70);
+    createHash('sha384').update(Buffer.alloc(4096, 0x41)).digest().copy(pi, 0x30);
+    pi.writeUInt16LE(0x70, 0x60);
+    pi.writeUInt8(1, 0x62);
+    pi.writeBigUInt64LE(0x100000n, 0x68);
+    const finish = JSON.parse(snp.stdout).steps.find((s: { command: string }) => s.command === 'SNP_LAUNCH_FINISH');
+    expect(finish.measurement).toBe(createHash('sha384').update(pi).digest('hex'));
     const dir = mkdtempSync(join(tmpdir(), 'fw-'));
     writeFileSync(join(dir, 'wrong.txt'), 'LAUNCH_FINISH handle=1 expect=SUCCESS\n');
     const w = await cli('fw', 'simulate', join(dir, 'wrong.txt'));

@@ -7,12 +7,14 @@ import { readBounded } from '../../firmware/input.ts';
 import { FirmwareServer } from '../../firmware/protocol.ts';
 import { parseSequence, renderSteps, runSequence } from '../../firmware/simulate.ts';
 import { fwTables, ruleJson } from '../../firmware/table.ts';
+import { FirmwareModel } from '../../firmware/model.ts';
 import { UserError } from '../../errors.ts';
 
 const MAX_SEQUENCE = 1 << 20;
 
 export function rulesText(): string {
   const out: string[] = [];
+  const full = new Set(FirmwareModel.modelled());
   for (const c of fwTables().commands) {
     const next = [
       c.nextPlatformState !== null ? `platform -> ${c.nextPlatformState}${c.nextPlatformWhen !== undefined ? ` (when ${c.nextPlatformWhen})` : ''}` : null,
@@ -22,6 +24,7 @@ export function rulesText(): string {
     out.push(`      platform: ${c.platformStates.join(', ')} (else ${c.platformStatus})${c.guestStates !== null ? `; guest: ${c.guestStates.join(', ')} (else ${c.guestStatus})` : ''}${next.length > 0 ? `; ${next.join(', ')}` : ''}`);
     for (const k of c.checks) out.push(`      check ${k.kind}${k.field !== null ? ` ${k.field}@0x${k.offset!.toString(16)}` : ''}: ${k.rule} -> ${k.status}`);
     if (c.note !== undefined) out.push(`      note: ${c.note}`);
+    out.push(`      model: ${full.has(c.command) ? 'states, buffer checks and effects' : 'states and transitions only'}`);
     out.push(`      ${c.citation}`);
   }
   return out.join('\n');
