@@ -185,6 +185,77 @@ describe('wrong states', () => {
     expect(refused).toBeGreaterThan(60);
   });
 
+  it('refuses every SNP command outside its platform states', () => {
+    let refused = 0;
+    for (const state of ['UNINIT', 'INIT']) {
+      for (const c of t.commands.filter((x) => x.api === 'snp' && !x.platformStates.includes(state))) {
+        const h = new Host();
+        if (state === 'INIT') expect(h.status('SNP_INIT')).toBe(S.SUCCESS);
+        expect({ cmd: c.command, state, status: h.run(c.command).statusName }).toEqual({ cmd: c.command, state, status: 'INVALID_PLATFORM_STATE' });
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(20);
+  });
+
+  it('refuses every SEV guest command in every guest state it does not accept', () => {
+    // Drive one guest (policy 0x1, ASID 5 once activated) into each state.
+    const reach: Record<string, (h: Host) => bigint> = {
+      LUPDATE: (h) => BigInt(h.start(0x1n, false)),
+      LSECRET: (h) => { const g = BigInt(h.start(0x1n, false)); h.status('LAUNCH_MEASURE', { handle: g, address: 0x500000n, len: 48n }); return g; },
+      RUNNING: (h) => { const g = reach.LSECRET!(h); h.status('LAUNCH_FINISH', { handle: g }); return g; },
+      SUPDATE: (h) => { const g = reach.RUNNING!(h); h.status('SEND_START', { handle: g }); return g; },
+      SENT: (h) => { const g = reach.SUPDATE!(h); h.status('SEND_FINISH', { handle: g }); return g; },
+      RUPDATE: (h) => BigInt(h.run('RECEIVE_START', { policy: 1n }).buffer[0]!),
+    };
+    // Buffers valid apart from the state, so that the state check is what fails.
+    const valid: Record<string, Record<string, bigint>> = {
+      ACTIVATE: { asid: 5n }, ACTIVATE_EX: { ex_len: 24n, asid: 5n },
+      LAUNCH_UPDATE_DATA: { address: 0x200000n, len: 0x10n }, LAUNCH_UPDATE_VMSA: { address: 0x200000n, len: 0x10n },
+      LAUNCH_MEASURE: { address: 0x500000n, len: 48n },
+      LAUNCH_SECRET: { hdr_len: 0x34n, guest_address: 0x600000n, guest_len: 0x10n, trans_len: 0x10n, hdr_address: 0x610000n, trans_address: 0x620000n },
+    };
+    let refused = 0;
+    for (const c of t.commands.filter((x) => x.api === 'sev' && x.guestStates !== null && !x.guestStates.includes('UNINIT'))) {
+      for (const [state, go] of Object.entries(reach)) {
+        if (c.guestStates!.includes(state)) continue;
+        const h = new Host();
+        h.ready(false);
+        const handle = go(h);
+        expect(h.fw.guests.get(Number(handle))?.state).toBe(state);
+        const r = h.run(c.command, { handle, ...valid[c.command] });
+        expect({ cmd: c.command, state, status: r.statusName }).toEqual({ cmd: c.command, state, status: 'INVALID_GUEST_STATE' });
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(60);
+  });
+
+  it('refuses every SNP guest command in every guest state it does not accept', () => {
+    const G = 0x800000n;
+    const reach: Record<string, (h: Host) => void> = {
+      INIT: (h) => { h.fw.rmpUpdate(G, 'firmware'); h.status('SNP_GCTX_CREATE', { gctx_paddr: G }); },
+      LAUNCH: (h) => { reach.INIT!(h); h.status('SNP_LAUNCH_START', { gctx_paddr: G }); },
+      RUNNING: (h) => { reach.LAUNCH!(h); h.status('SNP_ACTIVATE', { gctx_paddr: G, asid: 1n }); h.status('SNP_LAUNCH_FINISH', { gctx_paddr: G }); },
+    };
+    let refused = 0;
+    for (const c of t.commands.filter((x) => x.api === 'snp' && x.guestStates !== null)) {
+      for (const [state, go] of Object.entries(reach)) {
+        if (c.guestStates!.includes(state)) continue;
+        const h = new Host();
+        expect(h.status('SNP_INIT')).toBe(S.SUCCESS);
+        h.fw.wbinvd();
+        h.status('SNP_DF_FLUSH');
+        go(h);
+        expect(h.fw.snapshot().snpGuests[0]!.state).toBe(state);
+        const r = h.run(c.command, { gctx_paddr: G, ...(c.command.startsWith('SNP_ACTIVATE') ? { asid: 2n } : {}) });
+        expect({ cmd: c.command, state, status: r.statusName }).toEqual({ cmd: c.command, state, status: 'INVALID_GUEST_STATE' });
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(10);
+  });
+
   it('follows the guest state machine of the launch flow', () => {
     const h = new Host();
     h.ready(false);

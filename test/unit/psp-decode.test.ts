@@ -180,6 +180,21 @@ describe('fw (CLI)', () => {
     expect(j.commands[0]).toEqual({ id: '0x1', name: 'INIT', buffer_size: 20, platform_states: ['UNINIT'], guest_states: null, next_platform_state: 'INIT', next_guest_state: null });
   });
 
+  it('serve answers the line protocol over a pipe, one answer per line', async () => {
+    const input = ['host memory_encryption=off', 'cmd 1 ' + '00'.repeat(20), 'mbox 4 0x1000', 'read 0x1000 c', 'bogus', '', 'wbinvd'].join('\n');
+    const r = await execa('node', [join(REPO_ROOT, 'bin/xen-sev'), 'fw', 'serve'], { input, reject: false, cwd: '/' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'ok',
+      'ok 13 ' + '00'.repeat(20), // INIT: HWERROR_PLATFORM
+      'ok 0',
+      'ok 013400000000000400000000', // PLATFORM_STATUS: api 1.52, state UNINIT, build 4
+      "err unknown request 'bogus' (cmd, mbox, host, mem, read, wbinvd, rmp, state, reset)",
+      "err unknown request '' (cmd, mbox, host, mem, read, wbinvd, rmp, state, reset)",
+      'ok',
+    ]);
+  });
+
   it('simulate runs the SEV-ES launch fixture; a wrong expect= exits 1; bad input exits 2', async () => {
     const r = await cli('fw', 'simulate', join(REPO_ROOT, 'test/fixtures/fw/sev-es-launch.txt'), '--json');
     expect(r.exitCode).toBe(0);
