@@ -180,6 +180,14 @@ describe('fw (CLI)', () => {
     expect(j.commands[0]).toEqual({ id: '0x1', name: 'INIT', buffer_size: 20, platform_states: ['UNINIT'], guest_states: null, next_platform_state: 'INIT', next_guest_state: null });
   });
 
+  it('simulate reads the JSON form, host configuration included', async () => {
+    const r = await cli('fw', 'simulate', join(REPO_ROOT, 'test/fixtures/fw/no-memory-encryption.json'), '--json');
+    expect(r.exitCode).toBe(0);
+    const steps = JSON.parse(r.stdout).steps;
+    expect(steps.map((s: { action: string; status_name: string | null }) => s.status_name ?? s.action)).toEqual(['HWERROR_PLATFORM', 'SUCCESS', 'wbinvd', 'mem 0x1000 (16 bytes)', 'rmp 0x800000 firmware']);
+    expect(steps[0].platform_state).toBe('UNINIT');
+  });
+
   it('serve answers the line protocol over a pipe, one answer per line', async () => {
     const input = ['host memory_encryption=off', 'cmd 1 ' + '00'.repeat(20), 'mbox 4 0x1000', 'read 0x1000 c', 'bogus', '', 'wbinvd'].join('\n');
     const r = await execa('node', [join(REPO_ROOT, 'bin/xen-sev'), 'fw', 'serve'], { input, reject: false, cwd: '/' });
