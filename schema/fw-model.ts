@@ -46,6 +46,11 @@ export const FwCommand = z
     buffer: identifier.nullable(),
     /** Who writes the buffer: the host (in), the firmware (out) or both. */
     direction: z.enum(['none', 'in', 'out', 'in_out']),
+    /**
+     * Whether the firmware writes the buffer back when the command fails (the length a
+     * too-small buffer needs, for example); otherwise an output buffer is written on success only.
+     */
+    writeBackOnError: z.boolean().optional(),
     /** Platform states (of this api's state machine) the command is accepted in. */
     platformStates: z.array(upperName).min(1),
     /** Status when the platform is in another state. */
@@ -79,6 +84,7 @@ export const FwCommand = z
     }
     if (c.buffer === null && c.direction !== 'none') ctx.addIssue({ code: 'custom', message: `${c.command}: no buffer but direction ${c.direction}` });
     if (c.buffer !== null && c.direction === 'none') ctx.addIssue({ code: 'custom', message: `${c.command}: buffer ${c.buffer} needs a direction` });
+    if (c.writeBackOnError === true && c.direction !== 'in_out') ctx.addIssue({ code: 'custom', message: `${c.command}: writeBackOnError needs direction in_out` });
   });
 export type FwCommandInput = z.input<typeof FwCommand>;
 export type FwCommand = z.infer<typeof FwCommand>;

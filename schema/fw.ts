@@ -8,7 +8,8 @@
 // handle) were taken from AMD's published firmware source, amd/AMD-ASPFW
 // (fw/psp_bl_uapps/sev_uapp/src: sev_mcmd.c handlers, sev_plat.c
 // state_tbl_sev/state_tbl_snp, sev_guest.c/sev_guest.h guest state tables,
-// sev_es.c TMR rules), which every entry names as its source. Section numbers
+// sev_es.c TMR rules; sev_dispatch.c master_handler_table for which buffers
+// are written back, and whether on error too), which every entry names as its source. Section numbers
 // of the documents could not be checked against the documents themselves, so
 // sections are named by command title.
 import type { FwCommandInput } from './fw-model.ts';
@@ -131,7 +132,7 @@ export const fwCommands: FwCommandInput[] = [
     spec: sev('PEK_GEN', 'sev_mcmd_pek_gen'),
   },
   {
-    api: 'sev', command: 'PEK_CSR', buffer: 'sev_data_pek_csr', direction: 'in_out',
+    api: 'sev', command: 'PEK_CSR', buffer: 'sev_data_pek_csr', direction: 'in_out', writeBackOnError: true,
     platformStates: INITED, platformStatus: 'INVALID_PLATFORM_STATE', guestStates: null, guestStatus: null,
     nextPlatformState: null, nextGuestState: null,
     checks: [{ kind: 'length', field: 'len', rule: 'len is at least the CSR size (written back)', status: 'INVALID_LENGTH', spec: chk('sevApi', 'PEK_CSR', mcmd('sev_mcmd_pek_csr')) }],
@@ -144,7 +145,7 @@ export const fwCommands: FwCommandInput[] = [
     spec: sev('PEK_CERT_IMPORT', 'sev_mcmd_pek_cert_import'),
   },
   {
-    api: 'sev', command: 'PDH_CERT_EXPORT', buffer: 'sev_data_pdh_cert_export', direction: 'in_out',
+    api: 'sev', command: 'PDH_CERT_EXPORT', buffer: 'sev_data_pdh_cert_export', direction: 'in_out', writeBackOnError: true,
     platformStates: INITED, platformStatus: 'INVALID_PLATFORM_STATE', guestStates: null, guestStatus: null,
     nextPlatformState: null, nextGuestState: null, checks: [],
     spec: sev('PDH_CERT_EXPORT', 'sev_mcmd_pdh_cert_export'),
@@ -171,7 +172,7 @@ export const fwCommands: FwCommandInput[] = [
     note: 'Also refused while SNP is initialized.',
   },
   {
-    api: 'sev', command: 'GET_ID', buffer: 'sev_data_get_id', direction: 'in_out',
+    api: 'sev', command: 'GET_ID', buffer: 'sev_data_get_id', direction: 'in_out', writeBackOnError: true,
     platformStates: ALL_SEV, platformStatus: 'INVALID_PLATFORM_STATE', guestStates: null, guestStatus: null,
     nextPlatformState: null, nextGuestState: null,
     checks: [{ kind: 'length', field: 'len', rule: 'len is at least the ID size (written back)', status: 'INVALID_LENGTH', spec: chk('sevApi', 'GET_ID', mcmd('sev_mcmd_get_id')) }],
@@ -287,7 +288,7 @@ export const fwCommands: FwCommandInput[] = [
     note: 'The plaintext is added to the SHA-256 launch digest, then encrypted in place.',
   })),
   {
-    api: 'sev', command: 'LAUNCH_MEASURE', buffer: 'sev_data_launch_measure', direction: 'in_out',
+    api: 'sev', command: 'LAUNCH_MEASURE', buffer: 'sev_data_launch_measure', direction: 'in_out', writeBackOnError: true,
     platformStates: ['WORKING'], platformStatus: 'INVALID_PLATFORM_STATE', guestStates: ['LUPDATE'], guestStatus: 'INVALID_GUEST_STATE',
     nextPlatformState: null, nextGuestState: 'LSECRET',
     checks: [
@@ -322,19 +323,19 @@ export const fwCommands: FwCommandInput[] = [
     spec: sev('LAUNCH_FINISH', 'sev_mcmd_launch_finish'),
   },
   {
-    api: 'sev', command: 'ATTESTATION', buffer: 'sev_data_attestation_report', direction: 'in_out',
+    api: 'sev', command: 'ATTESTATION', buffer: 'sev_data_attestation_report', direction: 'in_out', writeBackOnError: true,
     platformStates: ['WORKING'], platformStatus: 'INVALID_PLATFORM_STATE', guestStates: ['LSECRET', 'RUNNING', 'SUPDATE', 'SENT'], guestStatus: 'INVALID_GUEST_STATE',
     nextPlatformState: null, nextGuestState: null, checks: [handleCheck('ATTESTATION', 'sev_mcmd_attestation')],
     spec: sev('ATTESTATION', 'sev_mcmd_attestation'),
   },
   {
-    api: 'sev', command: 'SEND_START', buffer: 'sev_data_send_start', direction: 'in_out',
+    api: 'sev', command: 'SEND_START', buffer: 'sev_data_send_start', direction: 'in_out', writeBackOnError: true,
     platformStates: ['WORKING'], platformStatus: 'INVALID_PLATFORM_STATE', guestStates: ['RUNNING'], guestStatus: 'INVALID_GUEST_STATE',
     nextPlatformState: null, nextGuestState: 'SUPDATE', checks: [handleCheck('SEND_START', 'sev_mcmd_send_start')],
     spec: sev('SEND_START', 'sev_mcmd_send_start'),
   },
   ...(['SEND_UPDATE_DATA', 'SEND_UPDATE_VMSA'] as const).map((command): FwCommandInput => ({
-    api: 'sev', command, buffer: command === 'SEND_UPDATE_DATA' ? 'sev_data_send_update_data' : 'sev_data_send_update_vmsa', direction: 'in_out',
+    api: 'sev', command, buffer: command === 'SEND_UPDATE_DATA' ? 'sev_data_send_update_data' : 'sev_data_send_update_vmsa', direction: 'in_out', writeBackOnError: true,
     platformStates: ['WORKING'], platformStatus: 'INVALID_PLATFORM_STATE', guestStates: ['SUPDATE'], guestStatus: 'INVALID_GUEST_STATE',
     nextPlatformState: null, nextGuestState: null, checks: [handleCheck(command, 'send_update_common')],
     spec: sev(command, 'send_update_common'),
@@ -385,7 +386,7 @@ export const fwCommands: FwCommandInput[] = [
     spec: sev(command, command === 'DBG_DECRYPT' ? 'sev_mcmd_dbg_decrypt' : 'sev_mcmd_dbg_encrypt'),
   })),
   ...(['SWAP_OUT', 'SWAP_IN'] as const).map((command): FwCommandInput => ({
-    api: 'sev', command, buffer: command === 'SWAP_OUT' ? 'sev_data_swap_out' : 'sev_data_swap_in', direction: command === 'SWAP_OUT' ? 'in_out' : 'in',
+    api: 'sev', command, buffer: command === 'SWAP_OUT' ? 'sev_data_swap_out' : 'sev_data_swap_in', direction: command === 'SWAP_OUT' ? 'in_out' : 'in', writeBackOnError: command === 'SWAP_OUT',
     platformStates: ['WORKING'], platformStatus: 'INVALID_PLATFORM_STATE', guestStates: SEV_GUEST_ANY, guestStatus: 'INVALID_GUEST_STATE',
     nextPlatformState: null, nextGuestState: null,
     checks: [handleCheck(command, command === 'SWAP_OUT' ? 'sev_mcmd_swap_out' : 'sev_mcmd_swap_in'), activeCheck(command, command === 'SWAP_OUT' ? 'sev_mcmd_swap_out' : 'sev_mcmd_swap_in')],

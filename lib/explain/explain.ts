@@ -110,6 +110,11 @@ function meaning(api: Api, v: EValue): Meaning {
 const LINUX_PSP = 'linux:include/linux/psp.h PSP_CMDRESP_* and drivers/crypto/ccp/sev-dev.c';
 const NO_FW_CALL = 0xffffffffn;
 
+function statusNameOf(code: bigint): string | null {
+  const t = fwTables();
+  return t.statusName('sev', Number(code)) ?? t.statusName('snp', Number(code));
+}
+
 function registerNotes(code: bigint, maxDefined: bigint): string[] {
   const out: string[] = [];
   if (code === NO_FW_CALL) {
@@ -121,7 +126,13 @@ function registerNotes(code: bigint, maxDefined: bigint): string[] {
     return out;
   }
   out.push(`The firmware writes its status into bits 15:0 of the CmdResp register; Linux reports those 16 bits (PSP_CMDRESP_STS = GENMASK(15, 0); bits 23:16 hold the command, bit 30 is the recovery flag and bit 31 the response flag) (${LINUX_PSP}).`);
-  out.push(`The SEV API and SNP ABI status tables define codes 0x0 to ${hex(maxDefined)} only; ${hex(code)} is outside that range${(code & 0x8000n) !== 0n ? ', with bit 15 set' : ''}, and no public AMD document or AMD's published firmware source (amd/AMD-ASPFW) defines it.`);
+  const offset = code - 0x40n;
+  const base = offset > 0n && offset <= maxDefined ? statusNameOf(offset) : null;
+  if (base !== null) {
+    out.push(`The SEV API and SNP ABI status tables define codes 0x0 to ${hex(maxDefined)} only. AMD's published firmware source adds 0x40 to the status when, with SNP initialized, the command buffer itself is not in a page the firmware may write (amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_dispatch.c, the check before each command): ${hex(code)} is ${hex(offset)} (${base}) + 0x40 in that case.`);
+  } else {
+    out.push(`The SEV API and SNP ABI status tables define codes 0x0 to ${hex(maxDefined)} only; ${hex(code)} is outside that range${(code & 0x8000n) !== 0n ? ', with bit 15 set' : ''}, and no public AMD document or AMD's published firmware source (amd/AMD-ASPFW) defines it.`);
+  }
   return out;
 }
 

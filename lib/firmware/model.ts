@@ -220,6 +220,7 @@ export class FirmwareModel {
     const s = cmd?.struct ?? null;
     const buf = new Uint8Array(Math.max(input.length, s?.size ?? 0));
     buf.set(input);
+    const original = buf.slice();
     if (this.stalled || (cmd !== undefined && this.host.stall.includes(cmd.command))) {
       this.stalled = true;
       return { status: null, statusName: null, buffer: buf };
@@ -227,7 +228,10 @@ export class FirmwareModel {
     const done = (name: string, c?: Ctx): ExecResult => {
       const api = cmd?.api ?? 'sev';
       const status = this.t.statusValue(api, name);
-      return { status, statusName: name, buffer: buf, ...(c?.measurement !== undefined ? { measurement: c.measurement } : {}) };
+      // On failure the firmware writes the buffer back only for commands that report through it
+      // (sev_dispatch.c CMD_BUF_INPUT_AND_OUTPUT_ERROR); the others leave the caller's bytes alone.
+      const out = status !== 0 && cmd?.writeBackOnError !== true ? original : buf;
+      return { status, statusName: name, buffer: out, ...(c?.measurement !== undefined ? { measurement: c.measurement } : {}) };
     };
     if (cmd === undefined) return done('INVALID_COMMAND');
     const platformNow = cmd.api === 'sev' ? this.platform : this.snpPlatform;

@@ -317,7 +317,10 @@ describe('wrong states', () => {
     expect(h.status('LAUNCH_START', { policy: 1n, dh_cert_address: 0x400000n, dh_cert_len: 0x824n, session_address: 0x401000n, session_len: 0x70n })).toBe(S.INVALID_LENGTH);
     expect(h.status('LAUNCH_START', { policy: 0x4n })).toBe(S.UNSUPPORTED); // ES policy, platform INIT without SEV_ES
     expect(h.status('LAUNCH_START', { handle, policy: 0x1n })).toBe(S.SUCCESS); // key sharing allowed: NOKS clear, same policy
-    expect(h.status('LAUNCH_START', { handle, policy: 0x3n })).toBe(S.POLICY_FAILURE);
+    const refused = h.run('LAUNCH_START', { handle, policy: 0x3n });
+    expect(refused.status).toBe(S.POLICY_FAILURE);
+    // LAUNCH_START's buffer is written back on success only (sev_dispatch.c CMD_BUF_INPUT_AND_OUTPUT).
+    expect(Buffer.from(refused.buffer).equals(Buffer.from(buf('sev_data_launch_start', { handle, policy: 0x3n })))).toBe(true);
     expect(h.status('LAUNCH_START', { handle: 99n, policy: 0x1n })).toBe(S.INVALID_GUEST);
     expect(h.fw.execute(0x3ff, new Uint8Array(0)).status).toBe(S.INVALID_COMMAND);
   });

@@ -145,6 +145,12 @@ describe('explain: log lines and codes outside the tables', () => {
     }
   });
 
+  it('names the firmware\'s +0x40 rule for a command buffer in the wrong page state', () => {
+    const text = renderExplanation(explain(model, 0x5a, null));
+    expect(text).toContain('0x5a is 0x1a (INVALID_PAGE_STATE) + 0x40 in that case');
+    expect(text).toContain('sev_dispatch.c');
+  });
+
   it('keeps huge codes exact (no floats)', () => {
     const e = explain(model, parseQuery('0x1ffffffffffffffff', model).code, null);
     expect(e.hex).toBe('0x1ffffffffffffffff');
