@@ -12,6 +12,8 @@ import { ghcbCommand } from './commands/ghcb.ts';
 import { msrCommand } from './commands/msr.ts';
 import { patchesCommand } from './commands/patches.ts';
 import { naeCommand } from './commands/nae.ts';
+import { fwCommand } from './commands/fw.ts';
+import { pspCommand } from './commands/psp.ts';
 
 const program = new Command('xen-sev')
   .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
@@ -19,7 +21,7 @@ const program = new Command('xen-sev')
   // Usage errors are one line like every other error; --help has the rest.
   .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
 
-for (const add of [generateCommand, layoutCommand, xlcfgCommand, coverageCommand, explainCommand, hostCommand, libvirtCommand, ghcbCommand, msrCommand, patchesCommand, naeCommand]) add(program);
+for (const add of [generateCommand, layoutCommand, xlcfgCommand, coverageCommand, explainCommand, hostCommand, libvirtCommand, ghcbCommand, msrCommand, patchesCommand, naeCommand, fwCommand, pspCommand]) add(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);

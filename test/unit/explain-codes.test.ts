@@ -48,8 +48,11 @@ describe('explain', () => {
     expect(explain(model, 0x1b, null).knownCauses).toEqual([]);
   });
 
-  it('says the schema does not record which commands return a code', () => {
-    expect(explain(model, 0x1, null).commands.recorded).toBe(false);
+  it('names the commands the firmware model says can return a code', () => {
+    const e = explain(model, 0x1, null);
+    expect(e.commands.recorded).toBe(true);
+    expect(e.commands.sev).toContain('LAUNCH_UPDATE_DATA');
+    expect(e.commands.sev).not.toContain('SHUTDOWN'); // accepted in every platform state
   });
 
   it('parses hex, decimal, 13h and names (ours, C and Linux)', () => {
