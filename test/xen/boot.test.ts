@@ -4,13 +4,14 @@
 // from $XEN_BOOT_XEN (a build's xen/xen) and $XEN_BOOT_TOOLS (its
 // install-tools DESTDIR), which must be a plain 4.17 build too.
 //
-// One boot exercises both verdicts: `xl info` and a PVH guest pass; the
+// One boot exercises both verdicts of dom0: `xl info` and a PVH guest pass; the
 // coco = "sev-es" refusal check must FAIL, because the plain xl has no coco
 // option and starts the guest, so QEMU's exit code must say "a check failed".
+// A second, short boot has Xen panic: no verdict is a failure too.
 // Progress lines stream to stderr. Outside CI a missing prerequisite skips
 // with the reason; under CI=true it is a failure.
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
@@ -45,7 +46,12 @@ if (missing !== null) {
 }
 
 /** The hypervisor ELF and the tools DESTDIR: from the environment, else built (and cached). */
-async function hypervisorAndTools(): Promise<{ xen: string; tools: string }> {
+let built: Promise<{ xen: string; tools: string }> | undefined;
+function hypervisorAndTools(): Promise<{ xen: string; tools: string }> {
+  built ??= build();
+  return built;
+}
+async function build(): Promise<{ xen: string; tools: string }> {
   const { XEN_BOOT_XEN: xen, XEN_BOOT_TOOLS: tools } = process.env;
   if (xen !== undefined && tools !== undefined) return { xen, tools };
   const tree = (await xenTree()).path!;
@@ -84,7 +90,7 @@ describe.skipIf(missing !== null)('plain Xen 4.17.5 booted under QEMU TCG', () =
   it('runs xl info and a PVH guest; the coco refusal check fails on a tree without coco', async () => {
     const t0 = Date.now();
     const { xen, tools } = await hypervisorAndTools();
-    const built = Date.now();
+    const t1 = Date.now();
     const work = tempDir('xen-boot');
     const r = await execa(
       'nice',
@@ -95,7 +101,7 @@ describe.skipIf(missing !== null)('plain Xen 4.17.5 booted under QEMU TCG', () =
       ],
       { stdout: 'pipe', stderr: ['pipe', 'inherit'], reject: false, timeout: (BOOT_TIMEOUT_S + 60) * 1000 },
     );
-    process.stderr.write(`test/xen/boot: build ${Math.round((built - t0) / 1000)}s, boot ${Math.round((Date.now() - built) / 1000)}s\n`);
+    process.stderr.write(`test/xen/boot: build ${Math.round((t1 - t0) / 1000)}s, boot ${Math.round((Date.now() - t1) / 1000)}s\n`);
     const lines = r.stderr.split('\n');
     const serial = existsSync(join(work, 'serial.log')) ? readFileSync(join(work, 'serial.log'), 'utf8') : '';
     const why = `${r.stderr.slice(-3000)}\n--- serial ---\n${serial.slice(-3000)}`;
@@ -110,5 +116,20 @@ describe.skipIf(missing !== null)('plain Xen 4.17.5 booted under QEMU TCG', () =
     expect(lines, why).toContain('xen-boot: verdict fail (1)');
     expect(lines, why).toContainEqual(expect.stringMatching(/^xen-boot: FAIL: QEMU exited 35: dom0 reported a failed check/));
     expect(r.exitCode, why).toBe(1);
+    rmSync(work, { recursive: true, force: true });
+  }, TEST_TIMEOUT);
+
+  it('says "no verdict" when Xen panics (it reboots and QEMU runs with -no-reboot)', async () => {
+    const { xen, tools } = await hypervisorAndTools();
+    // Too little memory for the dom0 kernel: Xen panics while building dom0.
+    const r = await execa(
+      'nice',
+      ['-n', '10', boot, '--xen', xen, '--tools', tools, '--xen-args', 'dom0_mem=8M,max:8M', '--timeout', '600'],
+      { stdout: 'pipe', stderr: ['pipe', 'inherit'], reject: false, timeout: 660_000 },
+    );
+    expect(r.exitCode, r.stderr.slice(-3000)).toBe(1);
+    expect(r.stderr).toMatch(/^xen-boot: \| \(XEN\) Panic on CPU 0:$/m);
+    expect(r.stderr).toMatch(/^xen-boot: FAIL: QEMU exited 0 without a verdict \(\d+s\): Xen or dom0 crashed/m);
+    expect(r.stderr).not.toMatch(/^xen-boot: dom0 up/m);
   }, TEST_TIMEOUT);
 });
