@@ -24,7 +24,7 @@ const TEST_TIMEOUT = BUILD_TIMEOUT + (BOOT_TIMEOUT_S + 120) * 1000;
 const boot = join(REPO_ROOT, 'scripts/xen-boot');
 
 async function missingPrerequisite(): Promise<string | null> {
-  for (const cmd of ['qemu-system-x86_64', 'apt-cache', 'dpkg-deb', 'ldd', 'strip']) {
+  for (const cmd of ['qemu-system-x86_64', 'apt-cache', 'dpkg-deb', 'ldd', 'strip', 'strings', 'file']) {
     const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
     if (r.exitCode !== 0) return `no ${cmd} (scripts/install-deps)`;
   }
