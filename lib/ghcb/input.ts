@@ -1,7 +1,7 @@
 // Reading a GHCB page the way people have one at hand: the raw 4096 bytes, a
 // plain hex string, `xxd` output or `hexdump -C` output (autodetected).
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { CAPS, readBounded } from '../io.ts';
 
 export const PAGE_FORMATS = ['raw', 'hex', 'xxd', 'hexdump'] as const;
 export type PageFormat = (typeof PAGE_FORMATS)[number];
@@ -118,21 +118,13 @@ export function parsePage(data: Uint8Array, format: PageFormat | 'auto', source:
   return { bytes, format: f };
 }
 
-/** Reads FILE, or stdin for "-". */
 /**
- * Reads a file, or all of stdin for "-". Stdin is read as a stream: a pipe
- * from another node process is non-blocking, and a synchronous read of it
- * fails with EAGAIN.
+ * Reads a file, or all of stdin for "-", at most `max` bytes (a page in any
+ * of its forms by default). Stdin is read as a stream: a pipe from another
+ * node process is non-blocking, and a synchronous read of it fails with EAGAIN.
  */
-export async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    if (file !== '-') return readFileSync(file);
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new UserError(`${file === '-' ? 'stdin' : file}: cannot read: ${why}`);
-  }
+export async function readInput(file: string, max: number = CAPS.page): Promise<Uint8Array> {
+  const name = file === '-' ? 'stdin' : file;
+  const hint = max === CAPS.page ? '; a GHCB page is 4096 bytes raw, or a hex dump of them' : '';
+  return readBounded(file, max, (why) => new UserError(`${name}: cannot read: ${why}${why.startsWith('larger') ? hint : ''}`));
 }

@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { parseXlConfig } from '../xlcfg/parse.ts';
 import type { CocoRules, ResolvedKind, ResolvedOption } from '../xlcfg/ruleset.ts';
 import { readSettings, type CheckError } from '../xlcfg/settings.ts';
+import { strictChecks } from '../xlcfg/strict.ts';
 import { validateSettings } from '../xlcfg/validate.ts';
 import { child, escapeXml, parseXml, type XmlElement } from './xml.ts';
 
@@ -96,8 +97,9 @@ export function libvirtToXl(xml: string, source: string, rules: CocoRules): ToXl
 
 /** The <launchSecurity> element for an xl.cfg; the configuration must pass the coco rules. */
 export function xlToLibvirt(cfgText: string, source: string, rules: CocoRules): string {
-  const errors: CheckError[] = [];
-  const s = readSettings(parseXlConfig(cfgText, source), rules, errors);
+  const cfg = parseXlConfig(cfgText, source);
+  const errors: CheckError[] = strictChecks(cfg, rules);
+  const s = readSettings(cfg, rules, errors);
   errors.push(...validateSettings(s, rules));
   if (errors.length > 0) throw new UserError(`${source}: ${errors[0]!.message} (${errors.length} error${errors.length > 1 ? 's' : ''}; see \`xen-sev xlcfg check\`)`);
   const kind = rules.kinds.find((k) => k.name === s.kind)!;

@@ -25,6 +25,9 @@ export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
 }
 
+/** Deeper than any libvirt domain XML (about 6 levels); a bound keeps the recursive parser off the stack limit. */
+export const MAX_XML_DEPTH = 64;
+
 export function parseXml(text: string, source: string): XmlElement {
   let i = 0;
   const where = () => {
@@ -44,8 +47,9 @@ export function parseXml(text: string, source: string): XmlElement {
       else return;
     }
   };
-  const element = (): XmlElement => {
+  const element = (depth: number): XmlElement => {
     if (text[i] !== '<') fail('expected an element');
+    if (depth > MAX_XML_DEPTH) fail(`elements nested more than ${MAX_XML_DEPTH} deep`);
     const m = /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(i)) ?? fail('bad element name');
     const name = m[1]!;
     i += m[0].length;
@@ -79,7 +83,7 @@ export function parseXml(text: string, source: string): XmlElement {
         const end = text.indexOf('-->', i);
         i = end < 0 ? fail('unterminated comment') : end + 3;
       } else if (text[i] === '<') {
-        children.push(element());
+        children.push(element(depth + 1));
       } else {
         const next = text.indexOf('<', i);
         body += text.slice(i, next < 0 ? text.length : next);
@@ -88,7 +92,7 @@ export function parseXml(text: string, source: string): XmlElement {
     }
   };
   skipMisc();
-  const root = element();
+  const root = element(1);
   skipMisc();
   if (i < text.length) fail('content after the root element');
   return root;

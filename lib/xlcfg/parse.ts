@@ -18,6 +18,8 @@ export interface XlSetting {
 export interface XlConfig {
   source: string;
   settings: ReadonlyMap<string, XlSetting>;
+  /** Keys assigned with `=` more than once: every assignment's line, in order (libxlu silently keeps the last). */
+  duplicates: ReadonlyMap<string, number[]>;
 }
 
 export class XlParseError extends UserError {
@@ -122,6 +124,9 @@ function describe(t: Tok): string {
   return `'${t.t}'`;
 }
 
+/** xl.cfg nests lists at most twice (vnuma); a bound keeps the recursive parser off the stack limit. */
+export const MAX_LIST_DEPTH = 32;
+
 /** Parses xl.cfg text; `source` names it in error messages (file:line:col). */
 export function parseXlConfig(text: string, source: string): XlConfig {
   const toks = lex(text, source);
@@ -134,8 +139,9 @@ export function parseXlConfig(text: string, source: string): XlConfig {
     while (peek().t === 'nl') p++;
   };
 
-  const parseValue = (): XlValue => {
+  const parseValue = (depth: number): XlValue => {
     const t = peek();
+    if (depth > MAX_LIST_DEPTH) fail(t, `lists nested more than ${MAX_LIST_DEPTH} deep`);
     if (t.t === 'string' || t.t === 'number') {
       p++;
       return { kind: 'atom', text: t.text, quoted: t.t === 'string', line: t.line, col: t.col };
@@ -145,7 +151,7 @@ export function parseXlConfig(text: string, source: string): XlConfig {
       const items: XlValue[] = [];
       skipNl();
       while (peek().t !== ']') {
-        items.push(parseValue());
+        items.push(parseValue(depth + 1));
         skipNl();
         if (peek().t === ',') {
           p++;
@@ -162,6 +168,7 @@ export function parseXlConfig(text: string, source: string): XlConfig {
   };
 
   const settings = new Map<string, XlSetting>();
+  const duplicates = new Map<string, number[]>();
   for (;;) {
     const t = peek();
     if (t.t === 'eof') break;
@@ -175,14 +182,15 @@ export function parseXlConfig(text: string, source: string): XlConfig {
     const op = peek();
     if (op.t !== '=' && op.t !== '+=') fail(op, `expected '=' or '+=' after ${key}, found ${describe(op)}`);
     p++;
-    let value = parseValue();
+    let value = parseValue(0);
     const end = peek();
     if (end.t !== 'nl' && end.t !== ';' && end.t !== 'eof') fail(end, `expected the end of the statement, found ${describe(end)}`);
     const prev = settings.get(key);
     if (op.t === '+=' && prev !== undefined) value = concat(prev.value, value, source);
+    else if (prev !== undefined) duplicates.set(key, [...(duplicates.get(key) ?? [prev.line]), t.line]);
     settings.set(key, { key, value, line: t.line, col: t.col });
   }
-  return { source, settings };
+  return { source, settings, duplicates };
 }
 
 /** `+=`: strings are concatenated, lists appended, as libxlu does. */

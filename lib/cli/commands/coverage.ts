@@ -1,4 +1,3 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { projectModel } from '../../../generators/model.ts';
@@ -10,6 +9,7 @@ import { renderMarkdown } from '../../coverage/markdown.ts';
 import { buildReport } from '../../coverage/report.ts';
 import { readXenTree } from '../../coverage/xen.ts';
 import { UserError } from '../../errors.ts';
+import { writeAtomically } from '../../io.ts';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -19,20 +19,6 @@ interface Opts {
   format: string;
   output?: string;
   diff?: string;
-}
-
-/** Write next to the target and rename, so a failed run never leaves half a report. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'its directory does not exist' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new UserError(`coverage: cannot write ${path}: ${why}`);
-  }
 }
 
 export function coverageCommand(program: Command): void {
@@ -57,6 +43,6 @@ export function coverageCommand(program: Command): void {
       else if (format === 'html') text = renderHtml(report, diff);
       else text = renderMarkdown(report) + (diff === null ? '' : `\n${renderDiffMarkdown(diff)}`);
       if (opts.output === undefined) process.stdout.write(text);
-      else writeAtomically(opts.output, text);
+      else writeAtomically(opts.output, text, 'coverage');
     });
 }

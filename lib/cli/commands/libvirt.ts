@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { projectModel } from '../../../generators/model.ts';
 import { libvirtToXl, xlToLibvirt } from '../../libvirt/map.ts';
 import { checkXlConfigText, rulesFor } from '../../xlcfg/check.ts';
+import { CAPS } from '../../io.ts';
 import { readUserFile } from './xlcfg.ts';
 
 export function libvirtCommand(program: Command): void {
@@ -12,7 +13,7 @@ export function libvirtCommand(program: Command): void {
     .argument('<file>', 'a libvirt domain XML (or a bare <launchSecurity> element)')
     .action((file: string) => {
       const rules = rulesFor(projectModel());
-      const out = libvirtToXl(readUserFile(file, 'libvirt to-xl'), file, rules);
+      const out = libvirtToXl(readUserFile(file, 'libvirt to-xl', CAPS.xml), file, rules);
       process.stdout.write(out.text);
       const check = checkXlConfigText(out.text, `${file} (mapped)`, rules);
       for (const e of check.errors) process.stderr.write(`xen-sev: warning: ${e.option}: ${e.message}\n`);
