@@ -3,6 +3,7 @@
 // or [lists], `#` comments. Like libxlu, numbers stay text (their meaning
 // depends on the option) and the last assignment of a key wins.
 import { UserError } from '../errors.ts';
+import { printable } from '../text.ts';
 
 export type XlValue =
   | { kind: 'atom'; text: string; quoted: boolean; line: number; col: number }
@@ -108,8 +109,9 @@ function lex(text: string, source: string): Tok[] {
       out.push({ t: c, line, col });
       i++;
     } else {
-      const hint = /[+\-.():]/.test(c) ? ' (this looks like Python; xl.cfg is not Python)' : '';
-      fail(i, `lexical error at '${c}'${hint}`);
+      if ((c === '-' || c === '+') && /[0-9]/.test(text[i + 1] ?? '')) fail(i, `lexical error at '${c}': xl.cfg numbers have no sign (a negative value cannot be written)`);
+      const hint = /[.():]/.test(c) ? ' (this looks like Python; xl.cfg is not Python)' : '';
+      fail(i, `lexical error at '${printable(c)}'${hint}`);
     }
   }
   out.push({ t: 'eof', line, col: i - lineStart + 1 });
