@@ -126,5 +126,6 @@ export function parsePage(data: Uint8Array, format: PageFormat | 'auto', source:
 export async function readInput(file: string, max: number = CAPS.page): Promise<Uint8Array> {
   const name = file === '-' ? 'stdin' : file;
   const hint = max === CAPS.page ? '; a GHCB page is 4096 bytes raw, or a hex dump of them' : '';
-  return readBounded(file, max, (why) => new UserError(`${name}: cannot read: ${why}${why.startsWith('larger') ? hint : ''}`));
+  // A plain Uint8Array: Buffer's slice() shares memory, so code that copies a page with slice() would not copy it.
+  return new Uint8Array(await readBounded(file, max, (why) => new UserError(`${name}: cannot read: ${why}${why.startsWith('larger') ? hint : ''}`)));
 }

@@ -22,6 +22,19 @@ function signoffIdentity(given: string | undefined): Identity {
   return id;
 }
 
+/**
+ * The expected failure of building a series that lib/patches reports as a
+ * plain Error, as one line for the user: a patch that changes nothing means
+ * the tree already has the series (or that part of it). Other errors are
+ * passed on (bugs stay exit 70).
+ */
+export function explainBuildFailure(e: unknown, xen: string): unknown {
+  if (!(e instanceof Error) || e instanceof UserError) return e;
+  const nothing = /^patch (\S+) changed nothing$/.exec(e.message);
+  if (nothing) return new UserError(`patches: ${xen}: patch ${nothing[1]} changes nothing in this tree: the series (or this part of it) is already applied; give a tree without it`);
+  return e;
+}
+
 export function patchesCommand(program: Command): void {
   program
     .command('patches')
@@ -32,11 +45,9 @@ export function patchesCommand(program: Command): void {
     .option('--signoff <identity>', 'author and Signed-off-by, "Name <mail>" (default: git user.name/user.email)')
     .option('--json', 'print {target, out, base, files} as JSON')
     .action(async (opts: { xen: string; target: string; out?: string; signoff?: string; json?: boolean }) => {
-      const res = await buildSeries({
-        xen: opts.xen,
-        target: opts.target,
-        out: opts.out ?? join(REPO_ROOT, 'xen-patches', opts.target),
-        signoff: signoffIdentity(opts.signoff),
+      const signoff = signoffIdentity(opts.signoff);
+      const res = await buildSeries({ xen: opts.xen, target: opts.target, out: opts.out ?? join(REPO_ROOT, 'xen-patches', opts.target), signoff }).catch((e: unknown) => {
+        throw explainBuildFailure(e, opts.xen);
       });
       if (opts.json) {
         console.log(JSON.stringify(res, null, 2));
