@@ -42,3 +42,26 @@ export function cutArg(s: string, limit = ARG_LIMIT): string {
 export function safeMessage(line: string, limit = 200): string {
   return printable(line).replace(new RegExp(`\\S{${limit + 1},}`, 'g'), (run) => `${run.slice(0, limit)}... (${run.length} characters)`);
 }
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest of `known` to `name` when it is close enough to be a typo. */
+export function didYouMean(name: string, known: readonly string[]): string | null {
+  let best: { k: string; d: number } | null = null;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (best === null || d < best.d) best = { k, d };
+  }
+  return best !== null && best.d <= Math.max(2, Math.floor(name.length / 4)) ? best.k : null;
+}

@@ -20,7 +20,7 @@ export function ghcbCommand(program: Command): void {
 
   ghcb
     .command('decode')
-    .description('decode a GHCB page: raw 4096 bytes, plain hex, xxd or hexdump -C output (autodetected)')
+    .description('decode a GHCB page: raw 4096 bytes, plain hex, or the output of xxd, hexdump -C, hexdump or od (autodetected)')
     .argument('<file>', 'the page, or - for stdin')
     .addOption(new Option('--format <format>', 'input format instead of autodetection').choices([...PAGE_FORMATS]))
     .option('--json', 'print the decoded page as JSON')
