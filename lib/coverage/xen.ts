@@ -4,10 +4,10 @@
 // it occurs (lib/coverage/xen-names.json: SVM_EXIT_CPUID is VMEXIT_CPUID in
 // Xen), or Xen's own struct has the field (vmcb_struct._exitcode ...).
 // Bare spec names (SEV, CPUID) are never searched: they match unrelated code.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../errors.ts';
-import { errnoWords } from '../io.ts';
+import { errnoWords, readBoundedSync } from '../io.ts';
 import xenNames from './xen-names.json' with { type: 'json' };
 import { TokenIndex, type TextFile } from './token-index.ts';
 import type { CoverageItem, XenMatch } from './types.ts';
@@ -29,6 +29,9 @@ export interface XenTree {
   path: string;
   index: TokenIndex;
 }
+
+/** Xen's largest source files are a few hundred KiB. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Called once before reading (0 files), every PROGRESS_EVERY files read, and once at the end. */
 export type Progress = (files: number, done: boolean) => void;
@@ -56,12 +59,7 @@ function walk(root: string, top: string, out: TextFile[], progress?: Progress): 
     if (e.isDirectory()) stack.push({ dir: p, entries: list(p), at: 0 });
     else if (e.isFile() && EXT.test(e.name)) {
       if (out.length >= MAX_FILES) throw new UserError(`coverage: --xen ${root}: more than ${MAX_FILES} source files; is this a Xen tree?`);
-      let contents: string;
-      try {
-        contents = readFileSync(p, 'latin1');
-      } catch (err) {
-        throw new UserError(`coverage: --xen ${root}: cannot read ${relative(root, p)}: ${errnoWords(err)}`);
-      }
+      const contents = readBoundedSync(p, MAX_FILE_BYTES, (why) => new UserError(`coverage: --xen ${root}: cannot read ${relative(root, p)}: ${why}`)).toString('latin1');
       out.push({ path: relative(root, p), contents });
       if (progress && out.length % PROGRESS_EVERY === 0) progress(out.length, false);
     }

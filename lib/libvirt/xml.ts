@@ -13,8 +13,12 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 
 function decode(s: string, where: () => string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (_, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
+    if (e.startsWith('#')) {
+      const cp = e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // XML's Char production: no NUL, no surrogates, nothing past U+10FFFF.
+      if (!(cp > 0 && cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff)) throw new UserError(`${where()}: &${e.length > 12 ? `${e.slice(0, 12)}...` : e}; is not a character`);
+      return String.fromCodePoint(cp);
+    }
     const v = ENTITIES[e];
     if (v === undefined) throw new UserError(`${where()}: unknown entity &${e};`);
     return v;

@@ -15,6 +15,7 @@ import { UserError } from '../../lib/errors.ts';
 import { errnoWords, writeAtomically } from '../../lib/io.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { quoteArg, safeMessage } from '../../lib/text.ts';
+import { parseXml } from '../../lib/libvirt/xml.ts';
 import { parseXlConfig } from '../../lib/xlcfg/parse.ts';
 import { tempDir } from '../helpers/cc.ts';
 
@@ -114,6 +115,22 @@ describe('messages', () => {
       expect(String(r.stderr).length).toBeLessThan(400);
     }
     expect(opt.exitCode).toBe(2);
+  });
+
+  it('an XML character reference past U+10FFFF is a user error, not an internal one', () => {
+    expect(() => parseXml("<launchSecurity type='sev'><policy>&#x110000;</policy></launchSecurity>", 'e.xml')).toThrow(new UserError('e.xml:1:55: &#x110000; is not a character'));
+    expect(() => parseXml('<a>&#99999999999999999999;</a>', 'e.xml')).toThrow(/e\.xml:1:\d+: &#99999999999\.\.\.; is not a character/);
+    expect(parseXml('<a>&#x41;&#66;</a>', 'ok.xml').text).toBe('AB');
+  });
+
+  it('xlcfg check cuts a 5000-digit value in its report (--json keeps it whole)', async () => {
+    const f = join(tempDir('cut'), 'big.cfg');
+    writeFileSync(f, `type = "hvm"\nbios = "ovmf"\ncoco = "sev"\ncoco_policy = 0x${'f'.repeat(5000)}\n`);
+    const [text, json] = await Promise.all([cli(['xlcfg', 'check', f]), cli(['xlcfg', 'check', f, '--json'])]);
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout.length).toBeLessThan(400);
+    expect(text.stdout).toContain('... (5004 characters) for "coco_policy": not a number');
+    expect(JSON.parse(json.stdout).errors[0].message).toContain('f'.repeat(5000));
   });
 
   it('coco_policy=-1 says numbers have no sign, not "this looks like Python"', () => {

@@ -3,6 +3,7 @@ import { projectModel } from '../../../generators/model.ts';
 import { libvirtToXl, xlToLibvirt } from '../../libvirt/map.ts';
 import { checkXlConfigText, rulesFor } from '../../xlcfg/check.ts';
 import { CAPS } from '../../io.ts';
+import { safeMessage } from '../../text.ts';
 import { readUserFile } from './xlcfg.ts';
 
 export function libvirtCommand(program: Command): void {
@@ -20,7 +21,7 @@ export function libvirtCommand(program: Command): void {
         console.log(JSON.stringify({ ok: check.ok, kind: out.kind, xl: out.text, errors: check.errors.map((e) => ({ option: e.option, message: e.message })) }, null, 1));
       } else {
         process.stdout.write(out.text);
-        for (const e of check.errors) process.stderr.write(`xen-sev: warning: ${e.option}: ${e.message}\n`);
+        for (const e of check.errors) process.stderr.write(`xen-sev: warning: ${safeMessage(`${e.option}: ${e.message}`)}\n`);
       }
       if (!check.ok) process.exitCode = 1;
     });
