@@ -2,6 +2,7 @@
 // the libvirt names in schema/coco-config.ts. libvirt has one type 'sev' for
 // SEV and SEV-ES (the ES policy bit tells them apart) and 'sev-snp'.
 import { UserError } from '../errors.ts';
+import { quoteArg } from '../text.ts';
 import { parseXlConfig } from '../xlcfg/parse.ts';
 import type { CocoRules, ResolvedKind, ResolvedOption } from '../xlcfg/ruleset.ts';
 import { readSettings, type CheckError } from '../xlcfg/settings.ts';
@@ -72,8 +73,11 @@ export function libvirtToXl(xml: string, source: string, rules: CocoRules): ToXl
     const at = `${where} <${e.name}>`;
     if (o.type === 'policy') values.set(o.key, parseHex(text, at));
     else if (o.type === 'integer') {
-      if (!/^[0-9]+$/.test(text)) throw new UserError(`${at}: '${text}' is not a number`);
-      values.set(o.key, Number(text));
+      if (!/^[0-9]+$/.test(text)) throw new UserError(`${at}: ${quoteArg(text)} is not a number`);
+      // Exact: a number past 2^53 would turn into a float (1e+25) in the xl.cfg written.
+      const n = text.length > 20 ? null : BigInt(text);
+      if (n === null || n > BigInt(Number.MAX_SAFE_INTEGER)) throw new UserError(`${at}: ${quoteArg(text)} is far outside ${o.min}..${o.max}`);
+      values.set(o.key, Number(n));
     } else values.set(o.key, text);
   }
   for (const e of ls.children) {

@@ -66,6 +66,14 @@ describe('--json', () => {
     expect(JSON.parse(to.stdout)).toEqual({ ok: true, kind: 'sev-es', xl: 'type = "hvm"\nbios = "ovmf"\ncoco = "sev-es"\ncoco_policy = 0x5\n', errors: [] });
   });
 
+  it('generate --check --json', async () => {
+    const r = await cli('generate', '--check', '--json');
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ changed: [], missing: [], stale: [] });
+    expect(j.files).toBeGreaterThan(10);
+  });
+
   it('coverage --json is --format json; with another --format it is a usage error', async () => {
     const [json, both] = await Promise.all([cli('coverage', '--json'), cli('coverage', '--json', '--format', 'html')]);
     expect(json.exitCode).toBe(0);

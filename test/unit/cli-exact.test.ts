@@ -9,6 +9,8 @@ import { GHCB_FIELDS } from '../../generated/ts/ghcb-codec.ts';
 import { projectModel } from '../../generators/model.ts';
 import { pageFromFlags, pageFromJson } from '../../lib/ghcb/build.ts';
 import { pageJson } from '../../lib/ghcb/describe.ts';
+import { libvirtToXl } from '../../lib/libvirt/map.ts';
+import { rulesFor } from '../../lib/xlcfg/check.ts';
 import { exactInteger, maxOfBits, parseUnsigned } from '../../lib/numbers.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { tempDir } from '../helpers/cc.ts';
@@ -46,6 +48,13 @@ describe('numbers are exact and range-checked', () => {
     expect(() => parseUnsigned('', maxOfBits(64), '--rax')).toThrow("--rax: '' is not a number");
     const long = parseUnsigned.bind(null, '7'.repeat(5000), maxOfBits(64), '--rax');
     expect(long).toThrow(/^--rax: '7{40}\.\.\.' \(5000 characters\) is too large/);
+  });
+
+  it('libvirt integers are exact: a 23-digit <cbitpos> is refused, not written as 1e+23', () => {
+    const rules = rulesFor(model);
+    const xml = (n: string) => `<launchSecurity type='sev-snp'><policy>0x30000</policy><cbitpos>${n}</cbitpos></launchSecurity>`;
+    expect(() => libvirtToXl(xml('99999999999999999999999'), 'd.xml', rules)).toThrow("d.xml: <launchSecurity> <cbitpos>: '99999999999999999999999' is far outside 1..63");
+    expect(libvirtToXl(xml('51'), 'd.xml', rules).text).toContain('coco_cbitpos = 51\n');
   });
 
   it('through the CLI: exit 2, one line, nothing written', async () => {

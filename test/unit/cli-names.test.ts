@@ -4,6 +4,9 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectModel } from '../../generators/model.ts';
+import { pageFromFlags } from '../../lib/ghcb/build.ts';
+import { pageJson } from '../../lib/ghcb/describe.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { errName, simulate, simulateText } from '../../lib/nae/simulate.ts';
 
@@ -36,6 +39,17 @@ describe('GHCB MSR protocol names', () => {
     const r = await cli('msr', 'encode', 'term_req', 'reason_set=nope');
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe("xen-sev: msr encode: reason_set: 'nope' is not a number or a name (GEN, LINUX)");
+  });
+});
+
+describe('VMGEXIT termination requests', () => {
+  // Termination Request VMGEXIT 0x8000_FFFE: SW_EXITINFO1[3:0] reason code set,
+  // [11:4] reason code (56421, the Termination Request event; the sets and codes of the MSR protocol).
+  it('ghcb decode names the reason code by its set', () => {
+    const page = pageFromFlags(projectModel(), { exit: 'term_request', fields: { sw_exit_info_1: '0x21' } });
+    expect(pageJson(projectModel(), page).sw_exit_info_1_fields).toEqual({ reason_set: 'LINUX', reason_code: 'PVALIDATE' });
+    const gen = pageFromFlags(projectModel(), { exit: 'term_request', fields: { sw_exit_info_1: '0x10' } });
+    expect(pageJson(projectModel(), gen).sw_exit_info_1_fields).toEqual({ reason_set: 'GEN', reason_code: 'SEV_ES_PROT_UNSUPPORTED' });
   });
 });
 
