@@ -246,7 +246,7 @@ export const ghcbMsrModule: ModuleInput = {
       bits: [
         info('0x100'),
         { name: 'reason_set', lsb: 12, msb: 15, enum: 'ghcb_term_reason_set', description: 'Reason code set.', linux: 'GHCB_MSR_TERM_REASON_SET_MASK' },
-        { name: 'reason_code', lsb: 16, msb: 23, description: 'Reason code within the set (group ghcb_term_gen_reason for set 0).', linux: 'GHCB_MSR_TERM_REASON_MASK' },
+        { name: 'reason_code', lsb: 16, msb: 23, codesOf: 'reason_set', description: 'Reason code within the set (group ghcb_term_gen_reason for set 0).', linux: 'GHCB_MSR_TERM_REASON_MASK' },
         reserved(63, 24),
       ],
     },

@@ -330,7 +330,7 @@ export const ghcbModule: ModuleInput = {
       linux: 'SVM_VMGEXIT_TERM_REASON',
       bits: [
         { name: 'reason_set', lsb: 0, msb: 3, enum: 'ghcb_term_reason_set', description: 'Reason code set.', linux: null },
-        { name: 'reason_code', lsb: 4, msb: 11, description: 'Reason code within the set (group ghcb_term_gen_reason for set 0).', linux: null },
+        { name: 'reason_code', lsb: 4, msb: 11, codesOf: 'reason_set', description: 'Reason code within the set (group ghcb_term_gen_reason for set 0).', linux: null },
         { name: 'reserved_63_12', lsb: 12, msb: 63, reserved: true },
       ],
     },
@@ -564,8 +564,8 @@ export const ghcbModule: ModuleInput = {
       spec: citeVia('ghcb', SEV_COMMON_H),
       linux: null,
       values: [
-        { name: 'GEN', value: 0, description: 'General reason codes defined by the GHCB specification (group ghcb_term_gen_reason).', linux: 'SEV_TERM_SET_GEN' },
-        { name: 'LINUX', value: 1, description: 'Guest-specific codes; Linux uses this set for its own reasons (group ghcb_term_linux_reason).', linux: 'SEV_TERM_SET_LINUX' },
+        { name: 'GEN', value: 0, description: 'General reason codes defined by the GHCB specification (group ghcb_term_gen_reason).', codes: 'ghcb_term_gen_reason', spec: cite('ghcb', '2.3.1 GHCB MSR Protocol'), linux: 'SEV_TERM_SET_GEN' },
+        { name: 'LINUX', value: 1, description: 'Guest-specific codes; Linux uses this set for its own reasons (group ghcb_term_linux_reason).', codes: 'ghcb_term_linux_reason', linux: 'SEV_TERM_SET_LINUX' },
       ],
     },
     {
@@ -573,7 +573,7 @@ export const ghcbModule: ModuleInput = {
       description: 'Reason codes of the general set (set 0).',
       kind: 'enum',
       cPrefix: 'GHCB_',
-      spec: citeVia('ghcb', SEV_COMMON_H),
+      spec: citeVia('ghcb', SEV_COMMON_H, '2.3.1 GHCB MSR Protocol'),
       linux: null,
       values: [
         { name: 'SEV_ES_GEN_REQ', value: 0, description: 'General termination request.', linux: 'GHCB_SEV_ES_GEN_REQ' },

@@ -97,6 +97,12 @@ export const BitField = z
     /** Bits that must be one (e.g. SNP policy bit 17). */
     mustBeOne: z.boolean().optional(),
     enum: identifier.optional(),
+    /**
+     * The sibling bit field (with an enum) whose value says which group names
+     * this field's values: that enum value's `codes` (a reason code within a
+     * reason code set).
+     */
+    codesOf: identifier.optional(),
     description: z.string().optional(),
     spec: SpecRef.optional(),
     linux: LinuxRef,
@@ -147,6 +153,8 @@ export const ConstantValue = z
     name: constName,
     value: IntValue,
     description: z.string().min(1),
+    /** The ConstantGroup of the codes that go with this value (a reason code set's reason codes); see BitField.codesOf. */
+    codes: identifier.optional(),
     spec: SpecRef.optional(),
     linux: LinuxRef,
   })

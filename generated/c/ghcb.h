@@ -287,8 +287,8 @@ static inline const char *ghcb_term_reason_set_name(uint64_t val)
 }
 
 /*
- * Reason codes of the general set (set 0). (AMD 56421 rev 2.03, via
- * linux:arch/x86/include/asm/sev-common.h)
+ * Reason codes of the general set (set 0). (AMD 56421 rev 2.03, 2.3.1 GHCB MSR
+ * Protocol, via linux:arch/x86/include/asm/sev-common.h)
  */
 #define GHCB_SEV_ES_GEN_REQ                     0x0
 #define GHCB_SEV_ES_PROT_UNSUPPORTED            0x1

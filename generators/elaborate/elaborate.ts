@@ -262,6 +262,9 @@ class Elaborator {
       if (b.reserved) reservedMask |= mask;
       if (b.mustBeOne) mustBeOneMask |= mask;
       if (b.enum !== undefined && !this.groupInputExists(b.enum)) this.issue(mod.name, item, 'unknown enum', `group ${b.enum} does not exist`, b.name);
+      if (b.codesOf !== undefined && l.bits.find((o) => o.name === b.codesOf)?.enum === undefined) {
+        this.issue(mod.name, item, 'unknown enum', `codesOf ${b.codesOf} is not a sibling bit field with an enum`, b.name);
+      }
       const cName = `${l.cPrefix}${b.name.toUpperCase()}`;
       if (!b.reserved) for (const suffix of ['_SHIFT', '_MASK']) this.claimCName(`${cName}${suffix}`, `layout ${l.name}`, mod.name, item);
       bits.push({
@@ -274,6 +277,7 @@ class Elaborator {
         reserved: b.reserved === true,
         mustBeOne: b.mustBeOne === true,
         enum: b.enum ?? null,
+        codesOf: b.codesOf ?? null,
         description: b.description ?? null,
         spec: b.spec ?? l.spec,
         linux: b.linux ?? null,
@@ -323,7 +327,8 @@ class Elaborator {
       seen.set(value, v.name);
       const cName = `${g.cPrefix}${v.name}`;
       this.claimCName(cName, `group ${g.name}`, mod.name, item);
-      values.push({ name: v.name, cName, value, description: v.description, spec: v.spec ?? g.spec, linux: v.linux ?? null });
+      if (v.codes !== undefined && !this.groupInputExists(v.codes)) this.issue(mod.name, item, 'unknown enum', `codes: group ${v.codes} does not exist`, v.name);
+      values.push({ name: v.name, cName, value, description: v.description, codes: v.codes ?? null, spec: v.spec ?? g.spec, linux: v.linux ?? null });
     }
     this.groups.set(g.name, {
       name: g.name,

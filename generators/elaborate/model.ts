@@ -53,6 +53,8 @@ export interface EBit {
   reserved: boolean;
   mustBeOne: boolean;
   enum: string | null;
+  /** The sibling field whose enum value's `codes` group names this field's values. */
+  codesOf: string | null;
   description: string | null;
   spec: SpecRef;
   linux: string | null;
@@ -84,6 +86,8 @@ export interface EValue {
   cName: string;
   value: bigint;
   description: string;
+  /** The group of the codes that go with this value (BitField.codesOf). */
+  codes: string | null;
   spec: SpecRef;
   linux: string | null;
 }

@@ -1,6 +1,9 @@
 // xen-sev: one subcommand per module under commands/; all user errors exit 2.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.ts';
+import { errnoWords, isErrnoError } from '../io.ts';
+import { safeMessage } from '../text.ts';
+import { packageVersion } from '../version.ts';
 import { generateCommand } from './commands/generate.ts';
 import { layoutCommand } from './commands/layout.ts';
 import { xlcfgCommand } from './commands/xlcfg.ts';
@@ -17,14 +20,16 @@ import { pspCommand } from './commands/psp.ts';
 
 const program = new Command('xen-sev')
   .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .exitOverride()
   // Usage errors are one line like every other error; --help has the rest.
-  .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
+  .configureOutput({ outputError: (str, write) => write(`xen-sev: ${safeMessage(str.replace(/^error: /, '').trimEnd())} (see --help)\n`) });
 
 for (const add of [generateCommand, layoutCommand, xlcfgCommand, coverageCommand, explainCommand, hostCommand, libvirtCommand, ghcbCommand, msrCommand, patchesCommand, naeCommand, fwCommand, pspCommand]) add(program);
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);
+  // Each line escaped and cut: messages echo user input (file names, arguments).
+  process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${safeMessage(l)}`).join('\n')}\n`);
   process.exit(code);
 }
 
@@ -42,6 +47,8 @@ try {
     process.exit(e.exitCode === 0 ? 0 : 2);
   }
   if (e instanceof UserError) fail(e.message, 2);
+  // A file system error no command anticipated is still the user's environment, not a bug: name the file and the cause.
+  if (isErrnoError(e) && !process.env.XEN_SEV_DEBUG) fail(`${e.path ?? e.syscall ?? 'file system'}: ${errnoWords(e)}`, 2);
   if (process.env.XEN_SEV_DEBUG) throw e;
   fail(`internal error: ${e instanceof Error ? e.message : String(e)} (set XEN_SEV_DEBUG=1 for a stack trace)`, 70);
 }

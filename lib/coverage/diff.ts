@@ -1,7 +1,7 @@
 // What changed between two reports (a spec revision, a patch series): items
 // added, removed, or whose status changed. Reads an earlier --format json report.
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { CAPS, errnoWords, readBoundedSync } from '../io.ts';
 import type { CoverageItem, CoverageReport } from './types.ts';
 
 /** The columns whose change is a change of status. */
@@ -32,9 +32,9 @@ function status(i: Pick<CoverageItem, StatusKey>, k: StatusKey): string | boolea
 export function readReport(path: string): CoverageReport {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedSync(path, CAPS.report, (why) => new UserError(`coverage: --diff ${path}: cannot read: ${why}`)).toString('utf8');
   } catch (e) {
-    throw new UserError(`coverage: --diff ${path}: cannot read: ${(e as Error).message}`);
+    throw e instanceof UserError ? e : new UserError(`coverage: --diff ${path}: cannot read: ${errnoWords(e)}`);
   }
   let j: unknown;
   try {

@@ -4,9 +4,10 @@
 // it occurs (lib/coverage/xen-names.json: SVM_EXIT_CPUID is VMEXIT_CPUID in
 // Xen), or Xen's own struct has the field (vmcb_struct._exitcode ...).
 // Bare spec names (SEV, CPUID) are never searched: they match unrelated code.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../errors.ts';
+import { errnoWords, readBoundedSync } from '../io.ts';
 import xenNames from './xen-names.json' with { type: 'json' };
 import { TokenIndex, type TextFile } from './token-index.ts';
 import type { CoverageItem, XenMatch } from './types.ts';
@@ -29,17 +30,44 @@ export interface XenTree {
   index: TokenIndex;
 }
 
-function walk(root: string, dir: string, out: TextFile[]): void {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+/** Xen's largest source files are a few hundred KiB. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Called once before reading (0 files), every PROGRESS_EVERY files read, and once at the end. */
+export type Progress = (files: number, done: boolean) => void;
+const PROGRESS_EVERY = 500;
+
+/** Recursion-free (a deep tree cannot overflow the stack); depth first in name order, as the files are listed. */
+function walk(root: string, top: string, out: TextFile[], progress?: Progress): void {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch (e) {
+      throw new UserError(`coverage: --xen ${root}: cannot read ${relative(root, dir) || '.'}: ${errnoWords(e)}`);
+    }
+  };
+  const stack = [{ dir: top, entries: list(top), at: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.at >= frame.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const e = frame.entries[frame.at++]!;
     if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(root, p, out);
+    const p = join(frame.dir, e.name);
+    if (e.isDirectory()) stack.push({ dir: p, entries: list(p), at: 0 });
     else if (e.isFile() && EXT.test(e.name)) {
       if (out.length >= MAX_FILES) throw new UserError(`coverage: --xen ${root}: more than ${MAX_FILES} source files; is this a Xen tree?`);
-      out.push({ path: relative(root, p), contents: readFileSync(p, 'latin1') });
+      const contents = readBoundedSync(p, MAX_FILE_BYTES, (why) => new UserError(`coverage: --xen ${root}: cannot read ${relative(root, p)}: ${why}`)).toString('latin1');
+      out.push({ path: relative(root, p), contents });
+      if (progress && out.length % PROGRESS_EVERY === 0) progress(out.length, false);
     }
   }
 }
+
+/** What every Xen source tree has: the x86 hypervisor sources (where SVM and SEV live). */
+export const XEN_TREE_MARKER = 'xen/arch/x86';
 
 /** Structs whose members the xen column looks at: ours (as a patch series may add them) and Xen's own. */
 export function xenStructNames(items: readonly CoverageItem[]): Set<string> {
@@ -49,7 +77,7 @@ export function xenStructNames(items: readonly CoverageItem[]): Set<string> {
   return names;
 }
 
-export function readXenTree(path: string, items: readonly CoverageItem[]): XenTree {
+export function readXenTree(path: string, items: readonly CoverageItem[], progress?: Progress): XenTree {
   let st;
   try {
     st = statSync(path);
@@ -57,6 +85,13 @@ export function readXenTree(path: string, items: readonly CoverageItem[]): XenTr
     throw new UserError(`coverage: --xen ${path}: no such directory`);
   }
   if (!st.isDirectory()) throw new UserError(`coverage: --xen ${path}: not a directory`);
+  let marker = false;
+  try {
+    marker = statSync(join(path, XEN_TREE_MARKER)).isDirectory();
+  } catch {
+    marker = false;
+  }
+  if (!marker) throw new UserError(`coverage: --xen ${path}: not a Xen source tree (it has no ${XEN_TREE_MARKER}/)`);
   const files: TextFile[] = [];
   const tops = TOP_DIRS.filter((d) => {
     try {
@@ -65,8 +100,9 @@ export function readXenTree(path: string, items: readonly CoverageItem[]): XenTr
       return false;
     }
   });
-  if (tops.length === 0) walk(path, path, files);
-  else for (const d of tops) walk(path, join(path, d), files);
+  progress?.(0, false);
+  for (const d of tops) walk(path, join(path, d), files, progress);
+  progress?.(files.length, true);
   if (files.length === 0) throw new UserError(`coverage: --xen ${path}: no C, header, IDL or POD files under it`);
   return { path, index: new TokenIndex(files, xenStructNames(items)) };
 }

@@ -72,7 +72,32 @@ export function summarize(model: EModel, page: Uint8Array): PageSummary {
   return { fields, validBits, strayBits: validBits.filter((b) => !fieldBits.has(b)), exitName, reservedNonZero, sharedBufferUsed: used };
 }
 
-/** The `--json` shape: top-level exit fields, every valid field by Linux name, every set bit. */
+/** Runs of non-zero bytes in [start, end): offset -> hex. */
+function nonZeroRuns(page: Uint8Array, start: number, end: number): [number, string][] {
+  const runs: [number, string][] = [];
+  let i = start;
+  while (i < end) {
+    if (page[i] === 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < end && page[j] !== 0) j++;
+    runs.push([i, Buffer.from(page.subarray(i, j)).toString('hex')]);
+    i = j;
+  }
+  return runs;
+}
+
+/** Fields written at the top level of the JSON, whether valid or not. */
+export const TOP_LEVEL_FIELDS = ['protocol_version', 'ghcb_usage', 'sw_exit_code', 'sw_exit_info_1', 'sw_exit_info_2', 'sw_scratch'];
+
+/**
+ * The `--json` shape: top-level exit fields, every valid field by Linux name,
+ * every set bit; and, so that `ghcb encode` of it gives back every byte of the
+ * page, the non-zero fields not marked valid, the shared buffer up to its
+ * last non-zero byte and the non-zero bytes of reserved areas.
+ */
 export function pageJson(model: EModel, page: Uint8Array): Record<string, unknown> {
   const s = summarize(model, page);
   const get = (n: string) => s.fields.find((f) => f.info.name === n)!;
@@ -99,6 +124,15 @@ export function pageJson(model: EModel, page: Uint8Array): Record<string, unknow
   if (s.strayBits.length > 0) out.stray_valid_bits = s.strayBits;
   if (s.reservedNonZero.length > 0) out.reserved_nonzero = s.reservedNonZero.map((r) => ({ field: r.field, offset: hex(r.offset), bytes: r.count }));
   out.shared_buffer_used = s.sharedBufferUsed;
+  const notValid: Record<string, string> = {};
+  for (const f of s.fields) if (!f.valid && f.value !== 0n && !TOP_LEVEL_FIELDS.includes(f.info.name)) notValid[f.info.linux ?? f.info.name] = hex(f.value);
+  if (Object.keys(notValid).length > 0) out.not_valid = notValid;
+  if (s.sharedBufferUsed > 0) {
+    const shared = GHCB_FIELDS.find((f) => f.name === 'shared_buffer')!;
+    out.shared_buffer = Buffer.from(page.subarray(shared.offset, shared.offset + s.sharedBufferUsed)).toString('hex');
+  }
+  const reserved = GHCB_FIELDS.filter((f) => f.reserved).flatMap((f) => nonZeroRuns(page, f.offset, f.offset + f.size));
+  if (reserved.length > 0) out.reserved_bytes = Object.fromEntries(reserved.map(([at, h]) => [hex(at), h]));
   return out;
 }
 

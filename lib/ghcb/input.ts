@@ -1,14 +1,18 @@
 // Reading a GHCB page the way people have one at hand: the raw 4096 bytes, a
-// plain hex string, `xxd` output or `hexdump -C` output (autodetected).
-import { readFileSync } from 'node:fs';
+// plain hex string, `xxd` output, `hexdump -C` output, or the output of plain
+// `hexdump` and `od` (autodetected; "*" lines stand for repeated rows).
 import { UserError } from '../errors.ts';
+import { CAPS, readBounded } from '../io.ts';
 
-export const PAGE_FORMATS = ['raw', 'hex', 'xxd', 'hexdump'] as const;
+export const PAGE_FORMATS = ['raw', 'hex', 'xxd', 'hexdump', 'od'] as const;
 export type PageFormat = (typeof PAGE_FORMATS)[number];
 
 const HEXDUMP_LINE = /^([0-9a-fA-F]{7,16})  ((?:[0-9a-fA-F]{2} {1,2}){0,15}[0-9a-fA-F]{2})?\s*(\|.*\|)?\s*$/;
 const XXD_LINE = /^([0-9a-fA-F]{7,16}): ((?:[0-9a-fA-F]{2,} ?)+?)(?:  .*)?$/;
 const OFFSET_ONLY = /^[0-9a-fA-F]{7,16}$/;
+/** `od` (any -A, -t x1/x2/x4/x8/o2, -x, default) and plain `hexdump`: an offset, then same-width columns, maybe >text< (od -t x1z). */
+const OD_LINE = /^([0-9a-fA-F]{6,16})((?: +[0-9a-fA-F]{2,22})+)(?: +>.*<)?$/;
+const OD_OFFSET_ONLY = /^[0-9a-fA-F]{6,16}$/;
 
 class Fail extends Error {}
 
@@ -84,6 +88,65 @@ function parseXxd(text: string): Uint8Array {
   return assemble(rows, null);
 }
 
+/**
+ * One column of od/hexdump output as bytes. Words (hexdump's and od -x's four
+ * hex digits, od's default six octal digits, od -t x4/x8) are in the byte
+ * order of the machine that printed them: little endian, as on x86.
+ */
+function columnBytes(col: string, line: number): number[] {
+  let value: bigint;
+  let size: number;
+  if (col.length === 6 && /^[0-7]+$/.test(col)) {
+    value = BigInt(`0o${col}`);
+    size = 2;
+    if (value > 0xffffn) throw new Fail(`line ${line}: ${col} is not a 16-bit octal word`);
+  } else if ([2, 4, 8, 16].includes(col.length)) {
+    value = BigInt(`0x${col}`);
+    size = col.length / 2;
+  } else {
+    throw new Fail(`line ${line}: column ${JSON.stringify(col)} is neither bytes nor words of od or hexdump output`);
+  }
+  return Array.from({ length: size }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+}
+
+function parseOdWith(text: string, radix: 8 | 10 | 16): Uint8Array {
+  const rows: { offset: number; bytes: number[] | null; line: number }[] = [];
+  let end: number | null = null;
+  const offset = (t: string, line: number): number => {
+    const digits = radix === 16 ? /^[0-9a-f]+$/i : radix === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
+    if (!digits.test(t)) throw new Fail(`line ${line}: offset ${t} is not base ${radix}`);
+    return parseInt(t, radix);
+  };
+  lines(text).forEach((l, i) => {
+    if (l === '') return;
+    if (end !== null) throw new Fail(`line ${i + 1}: data after the final offset line`);
+    if (l === '*') return rows.push({ offset: -1, bytes: null, line: i + 1 });
+    if (OD_OFFSET_ONLY.test(l)) {
+      end = offset(l, i + 1);
+      return;
+    }
+    const m = OD_LINE.exec(l);
+    if (!m) throw new Fail(`line ${i + 1}: not an od or hexdump line: ${JSON.stringify(l.slice(0, 60))}`);
+    const cols = m[2]!.trim().split(/ +/);
+    rows.push({ offset: offset(m[1]!, i + 1), bytes: cols.flatMap((c) => columnBytes(c, i + 1)), line: i + 1 });
+  });
+  return assemble(rows, end);
+}
+
+/** od's offsets are octal unless -A says otherwise, hexdump's hex: the radix that reassembles without gaps wins. */
+function parseOd(text: string): Uint8Array {
+  let first: Fail | null = null;
+  for (const radix of [16, 8, 10] as const) {
+    try {
+      return parseOdWith(text, radix);
+    } catch (e) {
+      if (!(e instanceof Fail)) throw e;
+      first ??= e;
+    }
+  }
+  throw first!;
+}
+
 function parseHex(text: string): Uint8Array {
   const hex = text.replace(/0x/gi, '').replace(/[\s,:]+/g, '');
   const bad = /[^0-9a-fA-F]/.exec(hex);
@@ -99,6 +162,9 @@ export function detectFormat(data: Uint8Array): PageFormat {
   const first = lines(text).find((l) => l.trim() !== '') ?? '';
   if (XXD_LINE.test(first)) return 'xxd';
   if (HEXDUMP_LINE.test(first) && /^[0-9a-fA-F]{7,16}  /.test(first)) return 'hexdump';
+  // od and plain hexdump end with a line holding only the final offset.
+  const last = lines(text).filter((l) => l.trim() !== '').at(-1) ?? '';
+  if (OD_LINE.test(first) && OD_OFFSET_ONLY.test(last)) return 'od';
   return 'hex';
 }
 
@@ -107,7 +173,7 @@ export function parsePage(data: Uint8Array, format: PageFormat | 'auto', source:
   let bytes: Uint8Array;
   try {
     const text = () => Buffer.from(data).toString('latin1');
-    bytes = f === 'raw' ? data : f === 'hex' ? parseHex(text()) : f === 'xxd' ? parseXxd(text()) : parseHexdump(text());
+    bytes = f === 'raw' ? data : f === 'hex' ? parseHex(text()) : f === 'xxd' ? parseXxd(text()) : f === 'od' ? parseOd(text()) : parseHexdump(text());
   } catch (e) {
     if (e instanceof Fail) throw new UserError(`${source}: cannot read it as ${f}: ${e.message}`);
     throw e;
@@ -118,21 +184,14 @@ export function parsePage(data: Uint8Array, format: PageFormat | 'auto', source:
   return { bytes, format: f };
 }
 
-/** Reads FILE, or stdin for "-". */
 /**
- * Reads a file, or all of stdin for "-". Stdin is read as a stream: a pipe
- * from another node process is non-blocking, and a synchronous read of it
- * fails with EAGAIN.
+ * Reads a file, or all of stdin for "-", at most `max` bytes (a page in any
+ * of its forms by default). Stdin is read as a stream: a pipe from another
+ * node process is non-blocking, and a synchronous read of it fails with EAGAIN.
  */
-export async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    if (file !== '-') return readFileSync(file);
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new UserError(`${file === '-' ? 'stdin' : file}: cannot read: ${why}`);
-  }
+export async function readInput(file: string, max: number = CAPS.page): Promise<Uint8Array> {
+  const name = file === '-' ? 'stdin' : file;
+  const hint = max === CAPS.page ? '; a GHCB page is 4096 bytes raw, or a hex dump of them' : '';
+  // A plain Uint8Array: Buffer's slice() shares memory, so code that copies a page with slice() would not copy it.
+  return new Uint8Array(await readBounded(file, max, (why) => new UserError(`${name}: cannot read: ${why}${why.startsWith('larger') ? hint : ''}`)));
 }

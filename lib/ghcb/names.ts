@@ -47,12 +47,34 @@ export function exitInfo1Layout(model: EModel, exitName: string | null): ELayout
   return (name !== undefined ? model.layouts.get(name) : undefined) ?? null;
 }
 
+/**
+ * The group that names the values of bit field `bit` of `layout` when the
+ * whole value is `value`: its enum, or for a `codesOf` field (a reason code)
+ * the `codes` group of its sibling's value (the reason code set).
+ */
+export function bitGroup(model: EModel, layout: ELayout, bitName: string, value: bigint): EGroup | undefined {
+  const b = layout.bits.find((x) => x.name === bitName);
+  if (b === undefined) return undefined;
+  if (b.enum !== null) return model.groups.get(b.enum);
+  if (b.codesOf === null) return undefined;
+  const set = layout.bits.find((x) => x.name === b.codesOf)!;
+  const setValue = (value & set.mask) >> BigInt(set.lsb);
+  const codes = model.groups.get(set.enum!)?.values.find((v) => v.value === setValue)?.codes;
+  return codes ? model.groups.get(codes) : undefined;
+}
+
 /** Every non-reserved bit field of `value`, with the enum name of its value when there is one. */
 export function layoutFields(model: EModel, layout: ELayout, value: bigint): { name: string; value: bigint; meaning: string | null }[] {
   return layout.bits
     .filter((b) => !b.reserved)
     .map((b) => {
       const v = (value & b.mask) >> BigInt(b.lsb);
-      return { name: b.name, value: v, meaning: b.enum !== null ? enumName(model.groups.get(b.enum), v) : null };
+      return { name: b.name, value: v, meaning: enumName(bitGroup(model, layout, b.name, value), v) };
     });
+}
+
+/** A value given by name (any case) in `group`, or null. */
+export function enumValue(group: EGroup | undefined, name: string): bigint | null {
+  const want = name.toUpperCase().replace(/-/g, '_');
+  return group?.values.find((v) => v.name === want || v.cName === want)?.value ?? null;
 }

@@ -3,6 +3,7 @@
 // drivers: the file offset is the leaf or the MSR index). Which leaf and
 // which MSRs to read comes from the model, never from constants here.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { errnoWords } from '../io.ts';
 import type { EModel } from '../../generators/elaborate/model.ts';
 
 export interface CpuidRegs {
@@ -43,7 +44,7 @@ function errText(e: unknown): string {
   if (err.code === 'ENOENT') return 'not present (load the cpuid/msr kernel module, or run on the host rather than in a container)';
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (needs root)';
   if (err.code === 'EIO') return 'the CPU refused the read (the register does not exist here)';
-  return err.message;
+  return errnoWords(err);
 }
 
 function pread(dev: string, size: number, offset: number): Buffer {

@@ -2,9 +2,11 @@
 // the libvirt names in schema/coco-config.ts. libvirt has one type 'sev' for
 // SEV and SEV-ES (the ES policy bit tells them apart) and 'sev-snp'.
 import { UserError } from '../errors.ts';
+import { quoteArg } from '../text.ts';
 import { parseXlConfig } from '../xlcfg/parse.ts';
 import type { CocoRules, ResolvedKind, ResolvedOption } from '../xlcfg/ruleset.ts';
 import { readSettings, type CheckError } from '../xlcfg/settings.ts';
+import { strictChecks } from '../xlcfg/strict.ts';
 import { validateSettings } from '../xlcfg/validate.ts';
 import { child, escapeXml, parseXml, type XmlElement } from './xml.ts';
 
@@ -71,8 +73,11 @@ export function libvirtToXl(xml: string, source: string, rules: CocoRules): ToXl
     const at = `${where} <${e.name}>`;
     if (o.type === 'policy') values.set(o.key, parseHex(text, at));
     else if (o.type === 'integer') {
-      if (!/^[0-9]+$/.test(text)) throw new UserError(`${at}: '${text}' is not a number`);
-      values.set(o.key, Number(text));
+      if (!/^[0-9]+$/.test(text)) throw new UserError(`${at}: ${quoteArg(text)} is not a number`);
+      // Exact: a number past 2^53 would turn into a float (1e+25) in the xl.cfg written.
+      const n = text.length > 20 ? null : BigInt(text);
+      if (n === null || n > BigInt(Number.MAX_SAFE_INTEGER)) throw new UserError(`${at}: ${quoteArg(text)} is far outside ${o.min}..${o.max}`);
+      values.set(o.key, Number(n));
     } else values.set(o.key, text);
   }
   for (const e of ls.children) {
@@ -96,8 +101,9 @@ export function libvirtToXl(xml: string, source: string, rules: CocoRules): ToXl
 
 /** The <launchSecurity> element for an xl.cfg; the configuration must pass the coco rules. */
 export function xlToLibvirt(cfgText: string, source: string, rules: CocoRules): string {
-  const errors: CheckError[] = [];
-  const s = readSettings(parseXlConfig(cfgText, source), rules, errors);
+  const cfg = parseXlConfig(cfgText, source);
+  const errors: CheckError[] = strictChecks(cfg, rules);
+  const s = readSettings(cfg, rules, errors);
   errors.push(...validateSettings(s, rules));
   if (errors.length > 0) throw new UserError(`${source}: ${errors[0]!.message} (${errors.length} error${errors.length > 1 ? 's' : ''}; see \`xen-sev xlcfg check\`)`);
   const kind = rules.kinds.find((k) => k.name === s.kind)!;

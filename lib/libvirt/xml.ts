@@ -13,8 +13,12 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 
 function decode(s: string, where: () => string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (_, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
+    if (e.startsWith('#')) {
+      const cp = e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // XML's Char production: no NUL, no surrogates, nothing past U+10FFFF.
+      if (!(cp > 0 && cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff)) throw new UserError(`${where()}: &${e.length > 12 ? `${e.slice(0, 12)}...` : e}; is not a character`);
+      return String.fromCodePoint(cp);
+    }
     const v = ENTITIES[e];
     if (v === undefined) throw new UserError(`${where()}: unknown entity &${e};`);
     return v;
@@ -24,6 +28,9 @@ function decode(s: string, where: () => string): string {
 export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
 }
+
+/** Deeper than any libvirt domain XML (about 6 levels); a bound keeps the recursive parser off the stack limit. */
+export const MAX_XML_DEPTH = 64;
 
 export function parseXml(text: string, source: string): XmlElement {
   let i = 0;
@@ -44,8 +51,9 @@ export function parseXml(text: string, source: string): XmlElement {
       else return;
     }
   };
-  const element = (): XmlElement => {
+  const element = (depth: number): XmlElement => {
     if (text[i] !== '<') fail('expected an element');
+    if (depth > MAX_XML_DEPTH) fail(`elements nested more than ${MAX_XML_DEPTH} deep`);
     const m = /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(i)) ?? fail('bad element name');
     const name = m[1]!;
     i += m[0].length;
@@ -79,7 +87,7 @@ export function parseXml(text: string, source: string): XmlElement {
         const end = text.indexOf('-->', i);
         i = end < 0 ? fail('unterminated comment') : end + 3;
       } else if (text[i] === '<') {
-        children.push(element());
+        children.push(element(depth + 1));
       } else {
         const next = text.indexOf('<', i);
         body += text.slice(i, next < 0 ? text.length : next);
@@ -88,7 +96,7 @@ export function parseXml(text: string, source: string): XmlElement {
     }
   };
   skipMisc();
-  const root = element();
+  const root = element(1);
   skipMisc();
   if (i < text.length) fail('content after the root element');
   return root;

@@ -28,7 +28,8 @@ function attempt(out: Violation[], f: () => void): boolean {
 export function checkPage(page: Uint8Array, ghcbGpa: bigint | null, guest: GuestInfo, features = MODEL_FEATURES): PageCheck {
   if (page.length !== GHCB_SIZE) throw new RangeError(`a GHCB page is ${GHCB_SIZE} bytes, got ${page.length}`);
   const t = naeTables();
-  const req = new Request(page.slice(), t);
+  // Copies: a Buffer's slice() shares its memory, and the checks below write to their page.
+  const req = new Request(new Uint8Array(page), t);
   const violations: Violation[] = [];
   const unchecked: string[] = [];
   // Header checks, each on its own (validate() stops at the first).
@@ -43,7 +44,7 @@ export function checkPage(page: Uint8Array, ghcbGpa: bigint | null, guest: Guest
     if (!req.valid(f)) violations.push({ code: 'MISSING_INPUT', field: name, offset: f.offset, message: `${name} is not marked valid (valid bit ${f.validBit})` });
   }
   // The event and its inputs: run validate() on a copy with the header fixed up, collecting one finding at a time.
-  const fixed = page.slice();
+  const fixed = new Uint8Array(page);
   const fv = new Request(fixed, t).view;
   fv.ghcbUsage = 0;
   fv.protocolVersion = Math.min(Math.max(fv.protocolVersion, min), t.policy.maxVersion);

@@ -4,7 +4,7 @@ import { GhcbView } from '../../generated/ts/ghcb-codec.ts';
 import { hex } from '../../generators/emit/common.ts';
 import { ModelBackend } from './backend.ts';
 import { buildRequest, consumeResponse, defaultVcpu, type Completion, type GuestRequest, type Vcpu } from './guest.ts';
-import { handleVmgexit, type Outcome } from './hypervisor.ts';
+import { GhcbErr, handleVmgexit, type Outcome } from './hypervisor.ts';
 import { naeTables } from './table.ts';
 
 export interface SimulateOptions {
@@ -47,7 +47,11 @@ export function simulate(o: SimulateOptions): Trip {
   const cpu = defaultVcpu(o.snp);
   cpu.osxsave = o.osxsave;
   for (const [k, v] of Object.entries(o.regs)) if (v !== undefined) cpu.regs[k as keyof Vcpu['regs']] = v;
-  const req: GuestRequest = { event: o.event, exitInfo1: o.exitInfo1, exitInfo2: o.exitInfo2, scratch: o.data, scratchLen: o.len };
+  // MMIO Read/Write: sw_exit_info_2 is the access length (the NAE table), so --len (or the data written) sets it.
+  const mmio = naeTables().nae.find((e) => e.name === o.event)?.scratch?.kind === 'mmio';
+  const mmioLen = mmio ? (o.len ?? o.data?.length) : undefined;
+  const exitInfo2 = o.exitInfo2 ?? (mmioLen === undefined ? undefined : BigInt(mmioLen));
+  const req: GuestRequest = { event: o.event, exitInfo1: o.exitInfo1, exitInfo2, scratch: o.data, scratchLen: o.len };
   const page = new Uint8Array(4096);
   const ev = buildRequest(page, cpu, req);
   const request = { protocol_version: String(new GhcbView(page).protocolVersion), ...validFields(page) };
@@ -67,9 +71,15 @@ export function simulate(o: SimulateOptions): Trip {
       request,
       hypervisor: { verdict: outcome.verdict, violation: outcome.violation, exit_info_1: outcome.exitInfo1 === null ? null : hex(outcome.exitInfo1), exit_info_2: outcome.exitInfo2 === null ? null : hex(outcome.exitInfo2) },
       response,
-      completion: outcome.verdict === 'terminate' ? { kind: 'terminated' } : jsonable(completion),
+      completion: outcome.verdict === 'terminate' ? { kind: 'terminated' } : completion.kind === 'error' ? { ...(jsonable(completion) as object), reason_name: errName(completion.reason) } : jsonable(completion),
     },
   };
+}
+
+/** GHCB_ERR_<NAME> for a MALFORMED_INPUT reason, or null for a number the spec does not define. */
+export function errName(reason: number): string | null {
+  const e = Object.entries(GhcbErr).find(([, v]) => v === reason);
+  return e === undefined ? null : `GHCB_ERR_${e[0]}`;
 }
 
 export function simulateText(t: Trip): string {
@@ -90,7 +100,7 @@ export function simulateText(t: Trip): string {
     const regs = Object.entries(c.regs).map(([k, v]) => `${k} = ${hex(v!)}`);
     lines.push(`    ${regs.length ? regs.join(', ') : 'no registers returned'}; sw_exit_info_2 = ${hex(c.exitInfo2)}${c.scratch ? `; shared buffer: ${Buffer.from(c.scratch).toString('hex')}` : ''}`);
   } else if (c.kind === 'exception') lines.push(`    raise exception vector ${c.vector}`);
-  else if (c.kind === 'error') lines.push(`    the request failed: reason ${c.reason}; Linux terminates the guest`);
+  else if (c.kind === 'error') lines.push(`    the request failed: ${errName(c.reason) ?? 'undefined reason'} (${c.reason}); Linux terminates the guest`);
   else lines.push(`    unknown response ${hex(c.exitInfo1)}`);
   return lines.join('\n');
 }

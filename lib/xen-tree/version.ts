@@ -1,8 +1,8 @@
 // The version a Xen tree says it is, read from xen/Makefile (the one place
 // Xen's build takes it from).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { readBoundedSync } from '../io.ts';
 
 export interface XenVersion {
   major: number;
@@ -17,7 +17,7 @@ export function formatXenVersion(v: XenVersion): string {
 
 export function readXenVersion(root: string): XenVersion {
   const file = join(root, 'xen', 'Makefile');
-  const text = readFileSync(file, 'utf8');
+  const text = readBoundedSync(file, 1024 * 1024, (why) => new UserError(`${file}: cannot read: ${why}`)).toString('utf8');
   const get = (name: string): string => {
     const m = new RegExp(`^export ${name}\\s*\\??=[ \\t]*(.*)$`, 'm').exec(text);
     if (!m) throw new UserError(`${file}: no ${name} assignment, so the Xen version is unknown`);

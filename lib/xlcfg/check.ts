@@ -4,6 +4,7 @@ import type { EModel } from '../../generators/elaborate/model.ts';
 import { parseXlConfig } from './parse.ts';
 import { resolveCocoRules, type CocoRules } from './ruleset.ts';
 import { readSettings, type CheckError } from './settings.ts';
+import { strictChecks } from './strict.ts';
 import { validateSettings } from './validate.ts';
 
 export interface CheckResult {
@@ -21,7 +22,7 @@ export function rulesFor(model: EModel): CocoRules {
 /** Throws XlParseError (a UserError with file:line:col) when the text is not xl.cfg. */
 export function checkXlConfigText(text: string, source: string, rules: CocoRules): CheckResult {
   const cfg = parseXlConfig(text, source);
-  const errors: CheckError[] = [];
+  const errors: CheckError[] = strictChecks(cfg, rules);
   const settings = readSettings(cfg, rules, errors);
   errors.push(...validateSettings(settings, rules));
   return { ok: errors.length === 0, errors };

@@ -3,6 +3,7 @@
 // or [lists], `#` comments. Like libxlu, numbers stay text (their meaning
 // depends on the option) and the last assignment of a key wins.
 import { UserError } from '../errors.ts';
+import { printable } from '../text.ts';
 
 export type XlValue =
   | { kind: 'atom'; text: string; quoted: boolean; line: number; col: number }
@@ -18,6 +19,8 @@ export interface XlSetting {
 export interface XlConfig {
   source: string;
   settings: ReadonlyMap<string, XlSetting>;
+  /** Keys assigned with `=` more than once: every assignment's line, in order (libxlu silently keeps the last). */
+  duplicates: ReadonlyMap<string, number[]>;
 }
 
 export class XlParseError extends UserError {
@@ -106,8 +109,9 @@ function lex(text: string, source: string): Tok[] {
       out.push({ t: c, line, col });
       i++;
     } else {
-      const hint = /[+\-.():]/.test(c) ? ' (this looks like Python; xl.cfg is not Python)' : '';
-      fail(i, `lexical error at '${c}'${hint}`);
+      if ((c === '-' || c === '+') && /[0-9]/.test(text[i + 1] ?? '')) fail(i, `lexical error at '${c}': xl.cfg numbers have no sign (a negative value cannot be written)`);
+      const hint = /[.():]/.test(c) ? ' (this looks like Python; xl.cfg is not Python)' : '';
+      fail(i, `lexical error at '${printable(c)}'${hint}`);
     }
   }
   out.push({ t: 'eof', line, col: i - lineStart + 1 });
@@ -122,6 +126,9 @@ function describe(t: Tok): string {
   return `'${t.t}'`;
 }
 
+/** xl.cfg nests lists at most twice (vnuma); a bound keeps the recursive parser off the stack limit. */
+export const MAX_LIST_DEPTH = 32;
+
 /** Parses xl.cfg text; `source` names it in error messages (file:line:col). */
 export function parseXlConfig(text: string, source: string): XlConfig {
   const toks = lex(text, source);
@@ -134,8 +141,9 @@ export function parseXlConfig(text: string, source: string): XlConfig {
     while (peek().t === 'nl') p++;
   };
 
-  const parseValue = (): XlValue => {
+  const parseValue = (depth: number): XlValue => {
     const t = peek();
+    if (depth > MAX_LIST_DEPTH) fail(t, `lists nested more than ${MAX_LIST_DEPTH} deep`);
     if (t.t === 'string' || t.t === 'number') {
       p++;
       return { kind: 'atom', text: t.text, quoted: t.t === 'string', line: t.line, col: t.col };
@@ -145,7 +153,7 @@ export function parseXlConfig(text: string, source: string): XlConfig {
       const items: XlValue[] = [];
       skipNl();
       while (peek().t !== ']') {
-        items.push(parseValue());
+        items.push(parseValue(depth + 1));
         skipNl();
         if (peek().t === ',') {
           p++;
@@ -162,6 +170,7 @@ export function parseXlConfig(text: string, source: string): XlConfig {
   };
 
   const settings = new Map<string, XlSetting>();
+  const duplicates = new Map<string, number[]>();
   for (;;) {
     const t = peek();
     if (t.t === 'eof') break;
@@ -175,14 +184,15 @@ export function parseXlConfig(text: string, source: string): XlConfig {
     const op = peek();
     if (op.t !== '=' && op.t !== '+=') fail(op, `expected '=' or '+=' after ${key}, found ${describe(op)}`);
     p++;
-    let value = parseValue();
+    let value = parseValue(0);
     const end = peek();
     if (end.t !== 'nl' && end.t !== ';' && end.t !== 'eof') fail(end, `expected the end of the statement, found ${describe(end)}`);
     const prev = settings.get(key);
     if (op.t === '+=' && prev !== undefined) value = concat(prev.value, value, source);
+    else if (prev !== undefined) duplicates.set(key, [...(duplicates.get(key) ?? [prev.line]), t.line]);
     settings.set(key, { key, value, line: t.line, col: t.col });
   }
-  return { source, settings };
+  return { source, settings, duplicates };
 }
 
 /** `+=`: strings are concatenated, lists appended, as libxlu does. */

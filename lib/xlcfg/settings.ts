@@ -21,7 +21,8 @@ export interface CocoSettings {
 export interface CheckError {
   option: string;
   message: string;
-  rule: RuleId | 'xl';
+  /** 'xl': xl's own parsing; 'xen-sev': a check of this tool that xl does not make (typos, duplicates). */
+  rule: RuleId | 'xl' | 'xen-sev';
 }
 
 const LONG_MIN = -(2n ** 63n);

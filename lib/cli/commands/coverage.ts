@@ -1,4 +1,3 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { projectModel } from '../../../generators/model.ts';
@@ -8,8 +7,9 @@ import { coverageInputs } from '../../coverage/inputs.ts';
 import { collectItems } from '../../coverage/items.ts';
 import { renderMarkdown } from '../../coverage/markdown.ts';
 import { buildReport } from '../../coverage/report.ts';
-import { readXenTree } from '../../coverage/xen.ts';
+import { readXenTree, type Progress } from '../../coverage/xen.ts';
 import { UserError } from '../../errors.ts';
+import { writeAtomically } from '../../io.ts';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -19,20 +19,17 @@ interface Opts {
   format: string;
   output?: string;
   diff?: string;
+  json?: boolean;
 }
 
-/** Write next to the target and rename, so a failed run never leaves half a report. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'its directory does not exist' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new UserError(`coverage: cannot write ${path}: ${why}`);
-  }
+/** Progress of reading a Xen tree on stderr: updated in place on a terminal, a line every few thousand files otherwise. */
+function xenProgress(dir: string): Progress {
+  const tty = process.stderr.isTTY === true;
+  return (files, done) => {
+    if (files === 0 && !done) process.stderr.write(`xen-sev: coverage: reading the Xen tree at ${dir}\n`);
+    else if (done) process.stderr.write(`${tty ? '\r' : ''}xen-sev: coverage: ${files} files read\n`);
+    else process.stderr.write(tty ? `\rxen-sev: coverage: ${files} files read...` : `xen-sev: coverage: ${files} files read...\n`);
+  };
 }
 
 export function coverageCommand(program: Command): void {
@@ -41,15 +38,17 @@ export function coverageCommand(program: Command): void {
     .description('what the AMD specs define, what the schema describes, what is generated and tested, and what a Xen tree references')
     .option('--xen <dir>', 'a Xen source tree: mark the items it references (by generated identifier or Xen\'s own name)')
     .option('--format <format>', `md, html or json`, 'md')
+    .option('--json', 'the same as --format json')
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--diff <old.json>', 'also list what was added, removed or changed since an earlier --format json report')
     .action((opts: Opts) => {
       if (!FORMATS.includes(opts.format as Format)) throw new UserError(`coverage: --format ${opts.format}: use one of ${FORMATS.join(', ')}`);
-      const format = opts.format as Format;
+      if (opts.json && opts.format !== 'md' && opts.format !== 'json') throw new UserError(`coverage: --json and --format ${opts.format} ask for two formats; give one`);
+      const format = opts.json ? 'json' : (opts.format as Format);
       // Read the old report first: a bad --diff path fails before the slow part.
       const old = opts.diff === undefined ? null : readReport(opts.diff);
       const model = projectModel();
-      const xen = opts.xen === undefined ? null : readXenTree(resolve(opts.xen), collectItems(model, null));
+      const xen = opts.xen === undefined ? null : readXenTree(resolve(opts.xen), collectItems(model, null), xenProgress(resolve(opts.xen)));
       const report = buildReport(coverageInputs(model, xen));
       const diff: CoverageDiff | null = old === null ? null : diffReports(old, report);
       let text: string;
@@ -57,6 +56,6 @@ export function coverageCommand(program: Command): void {
       else if (format === 'html') text = renderHtml(report, diff);
       else text = renderMarkdown(report) + (diff === null ? '' : `\n${renderDiffMarkdown(diff)}`);
       if (opts.output === undefined) process.stdout.write(text);
-      else writeAtomically(opts.output, text);
+      else writeAtomically(opts.output, text, 'coverage');
     });
 }

@@ -9,8 +9,15 @@ export function generateCommand(program: Command): void {
     .command('generate')
     .description('regenerate everything under generated/ from the schema')
     .option('--check', 'write nothing; list files that differ from a fresh generation and exit 1 if any do')
-    .action((opts: { check?: boolean }) => {
+    .option('--json', 'print {"files", "changed", "missing", "stale"} (with --check: what differs; without: what was written)')
+    .action((opts: { check?: boolean; json?: boolean }) => {
       const files = generateAll(projectModel());
+      if (opts.json) {
+        const drift = opts.check ? findDrift(REPO_ROOT, files, OWNED_DIRS) : writeOutputs(REPO_ROOT, files, OWNED_DIRS);
+        console.log(JSON.stringify({ files: files.length, changed: drift.changed, missing: drift.missing, stale: drift.stale }, null, 1));
+        if (opts.check && driftCount(drift) > 0) process.exitCode = 1;
+        return;
+      }
       if (opts.check) {
         const drift = findDrift(REPO_ROOT, files, OWNED_DIRS);
         for (const p of drift.changed) console.log(`changed: ${p}`);

@@ -1,11 +1,10 @@
 // xen-sev ghcb decode|encode: read and build GHCB pages with the generated codec.
-import { renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { projectModel } from '../../../generators/model.ts';
 import { UserError } from '../../errors.ts';
 import { FLAG_FIELDS, pageFromFlags, pageFromJson } from '../../ghcb/build.ts';
 import { pageJson, pageTable } from '../../ghcb/describe.ts';
+import { CAPS, writeAtomically } from '../../io.ts';
 import { PAGE_FORMATS, parsePage, readInput, type PageFormat } from '../../ghcb/input.ts';
 
 const flagOf = (name: string) => name.replace(/_/g, '-');
@@ -16,23 +15,12 @@ export function ghcbGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === 'ghcb') ?? program.command('ghcb').description('read, build and check GHCB pages');
 }
 
-/** Writes the whole file or nothing. */
-function writeAtomically(file: string, data: Uint8Array): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    throw new UserError(`${file}: cannot write: ${(e as Error).message}`);
-  }
-}
-
 export function ghcbCommand(program: Command): void {
   const ghcb = ghcbGroup(program);
 
   ghcb
     .command('decode')
-    .description('decode a GHCB page: raw 4096 bytes, plain hex, xxd or hexdump -C output (autodetected)')
+    .description('decode a GHCB page: raw 4096 bytes, plain hex, or the output of xxd, hexdump -C, hexdump or od (autodetected)')
     .argument('<file>', 'the page, or - for stdin')
     .addOption(new Option('--format <format>', 'input format instead of autodetection').choices([...PAGE_FORMATS]))
     .option('--json', 'print the decoded page as JSON')
@@ -65,7 +53,7 @@ export function ghcbCommand(program: Command): void {
       const where = json === '-' ? 'stdin' : json;
       let doc: unknown;
       try {
-        doc = JSON.parse(Buffer.from(await readInput(json)).toString('utf8'));
+        doc = JSON.parse(Buffer.from(await readInput(json, CAPS.pageJson)).toString('utf8'));
       } catch (e) {
         if (e instanceof UserError) throw e;
         throw new UserError(`${where}: not JSON: ${(e as Error).message}`);
@@ -76,7 +64,7 @@ export function ghcbCommand(program: Command): void {
     const hasFlags = flags.exit !== undefined || flags.protocolVersion !== undefined || flags.usage !== undefined || Object.keys(fields).length > 0;
     if (page === undefined && !hasFlags) throw new UserError('ghcb encode: give a JSON file (or -) or flags such as --exit cpuid --rax 0xd');
     if (hasFlags) page = pageFromFlags(model, flags, page);
-    if (opts.output !== undefined) writeAtomically(opts.output, page!);
+    if (opts.output !== undefined) writeAtomically(opts.output, page!, 'ghcb encode');
     else if (process.stdout.isTTY) throw new UserError('ghcb encode: refusing to write a binary page to a terminal; use -o FILE or a pipe');
     else process.stdout.write(page!);
   });

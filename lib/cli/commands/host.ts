@@ -3,13 +3,10 @@ import { projectModel } from '../../../generators/model.ts';
 import { allPassed, hostReport, renderHostReport } from '../../host/report.ts';
 import { readHost, type CpuidRegs, type HostRegisters, type Reading } from '../../host/registers.ts';
 import { UserError } from '../../errors.ts';
+import { maxOfBits, parseUnsigned } from '../../numbers.ts';
 
 function parseInt64(opt: string, text: string, bits: 32 | 64): bigint {
-  const t = text.trim();
-  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(t)) throw new UserError(`host: ${opt} ${text}: not a number (use hex like 0x1f or decimal)`);
-  const v = BigInt(t);
-  if (v >= 1n << BigInt(bits)) throw new UserError(`host: ${opt} ${text}: does not fit in ${bits} bits`);
-  return v;
+  return parseUnsigned(text, maxOfBits(bits), `host: ${opt}`);
 }
 
 function parseCpuid(text: string): CpuidRegs {

@@ -4,6 +4,7 @@ import type { EModel, EStruct } from '../../../generators/elaborate/model.ts';
 import { cDeclaration } from '../../../generators/emit/c-headers/emit.ts';
 import { citation, hex } from '../../../generators/emit/common.ts';
 import { UserError } from '../../errors.ts';
+import { didYouMean, quoteArg } from '../../text.ts';
 
 /** A pahole-like listing: declaration, offset, size, and where the spec says so. */
 export function formatLayout(s: EStruct): string {
@@ -28,13 +29,16 @@ export function formatLayout(s: EStruct): string {
   return lines.join('\n');
 }
 
+/** A struct by name, in any case (GHCB, Ghcb, ghcb); a near miss gets a "did you mean". */
 function findStruct(model: EModel, name: string): EStruct {
-  const s = model.structs.get(name);
+  const s = model.structs.get(name) ?? [...model.structs.values()].find((x) => x.name.toLowerCase() === name.toLowerCase().replace(/-/g, '_'));
   if (s) return s;
   const known = [...model.structs.keys()];
-  const close = known.filter((k) => k.includes(name) || name.includes(k)).slice(0, 5);
+  const lower = name.toLowerCase();
+  const near = didYouMean(name, known);
+  const close = [...new Set([...(near !== null ? [near] : []), ...known.filter((k) => k.includes(lower) || lower.includes(k))])].slice(0, 5);
   const hint = close.length > 0 ? `; did you mean ${close.join(', ')}?` : `; see \`xen-sev layout --list\``;
-  throw new UserError(`layout: no struct named '${name}'${hint}`);
+  throw new UserError(`layout: no struct named ${quoteArg(name)}${hint}`);
 }
 
 function jsonLayout(s: EStruct) {

@@ -4,16 +4,14 @@ import type { EModel } from '../../../generators/elaborate/model.ts';
 import { projectModel } from '../../../generators/model.ts';
 import { decodeGhcbMsr, encodeGhcbMsr, GHCB_MSR_MESSAGES, type GhcbMsrMessage } from '../../../generated/ts/ghcb-msr-codec.ts';
 import { UserError } from '../../errors.ts';
-import { enumName } from '../../ghcb/names.ts';
+import { bitGroup, enumName, enumValue } from '../../ghcb/names.ts';
+import { maxOfBits, parseUnsigned } from '../../numbers.ts';
+import { quoteArg } from '../../text.ts';
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 
 function parseU64(text: string, what: string): bigint {
-  const t = text.trim().replace(/_/g, '');
-  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(t)) throw new UserError(`${what}: '${text}' is not a number (give decimal or 0x-prefixed hex)`);
-  const v = BigInt(t);
-  if (v > 0xffff_ffff_ffff_ffffn) throw new UserError(`${what}: ${text} does not fit 64 bits`);
-  return v;
+  return parseUnsigned(text, maxOfBits(64), what);
 }
 
 /** A message by schema name (ghcb_msr_cpuid_req), GHCBInfo name (CPUID_REQ), short name (cpuid_req) or code (0x004). */
@@ -22,13 +20,18 @@ function findMessage(name: string): GhcbMsrMessage {
   const m = GHCB_MSR_MESSAGES.find(
     (x) => x.layout === n || `ghcb_msr_${n}` === x.layout || x.info?.toLowerCase() === n || (/^(0x)?[0-9a-f]+$/.test(n) && x.code === Number(n.startsWith('0x') ? n : `0x${n}`)),
   );
-  if (!m) throw new UserError(`msr encode: no message '${name}' (see \`xen-sev msr list\`)`);
+  if (!m) throw new UserError(`msr encode: no message ${quoteArg(name)} (see \`xen-sev msr list\`)`);
   return m;
 }
 
-function fieldMeaning(model: EModel, m: GhcbMsrMessage | null, name: string, v: bigint): string | null {
-  const f = m?.fields.find((x) => x.name === name);
-  return f?.enum ? enumName(model.groups.get(f.enum), v) : null;
+/** The name of a field's value: its enum, or a reason code named by its reason code set. */
+function fieldMeaning(model: EModel, m: GhcbMsrMessage | null, name: string, v: bigint, whole: bigint): string | null {
+  const layout = m === null ? undefined : model.layouts.get(m.layout);
+  if (layout === undefined) {
+    const f = m?.fields.find((x) => x.name === name);
+    return f?.enum ? enumName(model.groups.get(f.enum), v) : null;
+  }
+  return enumName(bitGroup(model, layout, name, whole), v);
 }
 
 export function msrCommand(program: Command): void {
@@ -44,7 +47,7 @@ export function msrCommand(program: Command): void {
       const d = decodeGhcbMsr(parseU64(text, 'msr decode'));
       const meanings = Object.fromEntries(
         Object.entries(d.fields)
-          .map(([k, v]) => [k, fieldMeaning(model, d.message, k, v)] as const)
+          .map(([k, v]) => [k, fieldMeaning(model, d.message, k, v, d.value)] as const)
           .filter(([, m]) => m !== null),
       );
       if (opts.json) {
@@ -85,15 +88,33 @@ export function msrCommand(program: Command): void {
     .argument('[fields...]', 'field=value pairs; fields not given are 0, GHCBInfo is the code')
     .option('--json', 'print JSON')
     .action((name: string, pairs: string[], opts: { json?: boolean }) => {
+      const model = projectModel();
       const m = findMessage(name);
+      const layout = model.layouts.get(m.layout);
       const fields: Record<string, bigint> = {};
+      const named: [string, string][] = [];
       for (const p of pairs) {
         const eq = p.indexOf('=');
-        if (eq <= 0) throw new UserError(`msr encode: '${p}' is not field=value`);
+        if (eq <= 0) throw new UserError(`msr encode: ${quoteArg(p)} is not field=value`);
         const k = p.slice(0, eq);
         const f = m.fields.find((x) => x.name === k);
-        if (!f) throw new UserError(`msr encode: ${m.layout} has no field '${k}' (fields: ${m.fields.map((x) => x.name).join(', ')})`);
-        fields[k] = parseU64(p.slice(eq + 1), `msr encode: ${k}`);
+        if (!f) throw new UserError(`msr encode: ${m.layout} has no field ${quoteArg(k)} (fields: ${m.fields.map((x) => x.name).join(', ')})`);
+        const text = p.slice(eq + 1);
+        // A name as `msr decode` prints it (reg=ebx, reason_set=LINUX) is resolved below, once the other fields are known.
+        if (/^[a-z_][a-z0-9_-]*$/i.test(text.trim()) && layout !== undefined) named.push([k, text.trim()]);
+        else fields[k] = parseU64(text, `msr encode: ${k}`);
+      }
+      // Enum fields first: a reason code's names depend on the reason code set.
+      named.sort(([a], [b]) => (layout!.bits.find((x) => x.name === a)?.enum ? 0 : 1) - (layout!.bits.find((x) => x.name === b)?.enum ? 0 : 1));
+      for (const [k, text] of named) {
+        const partial = layout!.bits.reduce((acc, b) => acc | ((fields[b.name] ?? 0n) << BigInt(b.lsb)), 0n);
+        const group = bitGroup(model, layout!, k, partial);
+        const v = enumValue(group, text);
+        if (v === null) {
+          const names = group?.values.map((x) => x.name).join(', ');
+          throw new UserError(`msr encode: ${k}: ${quoteArg(text)} is not a number${names ? ` or a name (${names})` : ''}`);
+        }
+        fields[k] = v;
       }
       let value: bigint;
       try {

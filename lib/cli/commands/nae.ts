@@ -4,6 +4,8 @@ import { type Command, Option } from 'commander';
 import { GhcbView } from '../../../generated/ts/ghcb-codec.ts';
 import { hex } from '../../../generators/emit/common.ts';
 import { UserError } from '../../errors.ts';
+import { maxOfBits, parseUnsigned } from '../../numbers.ts';
+import { quoteArg } from '../../text.ts';
 import { PAGE_FORMATS, parsePage, readInput, type PageFormat } from '../../ghcb/input.ts';
 import { ghcbGroup } from './ghcb.ts';
 import { checkPage } from '../../nae/check-page.ts';
@@ -12,14 +14,7 @@ import { simulate, simulateText } from '../../nae/simulate.ts';
 import { naeTables } from '../../nae/table.ts';
 
 function parseU64(what: string, s: string): bigint {
-  let v: bigint;
-  try {
-    v = BigInt(s.trim());
-  } catch {
-    throw new UserError(`${what}: '${s}' is not a number (use decimal or 0x hex)`);
-  }
-  if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new UserError(`${what}: ${s} does not fit in 64 bits`);
-  return v;
+  return parseUnsigned(s, maxOfBits(64), what);
 }
 
 function guestOf(s: string | undefined): boolean {
@@ -88,12 +83,16 @@ export function naeCommand(program: Command): void {
       let data: Uint8Array | undefined;
       if (typeof opts.data === 'string') {
         const h = opts.data.replace(/^0x/, '').replace(/\s+/g, '');
-        if (!/^([0-9a-fA-F]{2})*$/.test(h)) throw new UserError(`--data: '${opts.data}' is not an even number of hex digits`);
+        if (!/^([0-9a-fA-F]{2})*$/.test(h)) throw new UserError(`--data: ${quoteArg(opts.data)} is not an even number of hex digits`);
         data = Uint8Array.from(Buffer.from(h, 'hex'));
         if (data.length > 2032) throw new UserError(`--data: ${data.length} bytes do not fit the 2032-byte shared buffer`);
       }
       const len = num('len', '--len');
       if (len !== undefined && len > 2032n) throw new UserError(`--len: ${len} does not fit the 2032-byte shared buffer`);
+      const info2 = num('exitInfo2', '--exit-info-2');
+      if (naeTables().nae.find((e) => e.name === name)!.scratch?.kind === 'mmio' && len !== undefined && info2 !== undefined && info2 !== len) {
+        throw new UserError(`nae simulate: --len ${len} and --exit-info-2 ${hex(info2)} disagree: for ${name} sw_exit_info_2 is the access length`);
+      }
       const trip = simulate({
         event: name,
         snp: opts.guest === 'sev-snp',

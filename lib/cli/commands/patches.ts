@@ -25,6 +25,19 @@ function authorIdentity(given: string | undefined): Identity {
   return id;
 }
 
+/**
+ * The expected failure of building a series that lib/patches reports as a
+ * plain Error, as one line for the user: a patch that changes nothing means
+ * the tree already has the series (or that part of it). Other errors are
+ * passed on (bugs stay exit 70).
+ */
+export function explainBuildFailure(e: unknown, xen: string): unknown {
+  if (!(e instanceof Error) || e instanceof UserError) return e;
+  const nothing = /^patch (\S+) changed nothing$/.exec(e.message);
+  if (nothing) return new UserError(`patches: ${xen}: patch ${nothing[1]} changes nothing in this tree: the series (or this part of it) is already applied; give a tree without it`);
+  return e;
+}
+
 export function patchesCommand(program: Command): void {
   program
     .command('patches')
@@ -45,7 +58,7 @@ export function patchesCommand(program: Command): void {
       try {
         res = await buildSeries({ xen: opts.xen, target: opts.target, out: opts.out ?? join(REPO_ROOT, 'xen-patches', opts.target), author, signoff });
       } catch (e) {
-        if (!(e instanceof LintError)) throw e;
+        if (!(e instanceof LintError)) throw explainBuildFailure(e, opts.xen);
         for (const f of e.findings) console.log(formatFinding(f));
         console.error(`xen-sev: the series breaks ${e.findings.length} maintainer rule(s); nothing was written`);
         process.exitCode = 1;

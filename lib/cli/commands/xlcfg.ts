@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { projectModel } from '../../../generators/model.ts';
 import { UserError } from '../../errors.ts';
+import { CAPS, readBoundedSync } from '../../io.ts';
+import { safeMessage } from '../../text.ts';
 import { checkXlConfigText, rulesFor } from '../../xlcfg/check.ts';
 
-export function readUserFile(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new UserError(`${what}: cannot read ${file}: ${reason}`);
-  }
+/** A text file with a cap on its size; every failure is one line naming the file and the cause. */
+export function readUserFile(file: string, what: string, max: number = CAPS.xlcfg): string {
+  return readBoundedSync(file, max, (why) => new UserError(`${what}: cannot read ${file}: ${why}`)).toString('utf8');
 }
 
 export function xlcfgCommand(program: Command): void {
@@ -27,9 +24,10 @@ export function xlcfgCommand(program: Command): void {
         const out = { ok: result.ok, errors: result.errors.map((e) => ({ option: e.option, message: e.message })) };
         console.log(JSON.stringify(out, null, 1));
       } else if (result.ok) {
-        console.log(`${file}: ok`);
+        console.log(`${safeMessage(file)}: ok`);
       } else {
-        for (const e of result.errors) console.log(`${file}: ${e.option}: ${e.message}`);
+        // Values are echoed as given: escape and cut them for the terminal (--json keeps them whole).
+        for (const e of result.errors) console.log(safeMessage(`${file}: ${e.option}: ${e.message}`));
       }
       if (!result.ok) process.exitCode = 1;
     });
