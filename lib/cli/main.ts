@@ -1,45 +1,140 @@
 // xen-sev: one subcommand per module under commands/; all user errors exit 2.
+//
+// Start-up: a command loads only its own module (and what that imports), so
+// `msr decode` never loads ts-morph or the coverage code. The registry below
+// names each top-level command with the line `--help` shows for it, so the
+// top-level help needs no command module at all; test/unit/cli-startup.test.ts
+// checks that these lines match what the modules themselves register.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.ts';
-import { generateCommand } from './commands/generate.ts';
-import { layoutCommand } from './commands/layout.ts';
-import { xlcfgCommand } from './commands/xlcfg.ts';
-import { libvirtCommand } from './commands/libvirt.ts';
-import { coverageCommand } from './commands/coverage.ts';
-import { explainCommand } from './commands/explain.ts';
-import { hostCommand } from './commands/host.ts';
-import { ghcbCommand } from './commands/ghcb.ts';
-import { msrCommand } from './commands/msr.ts';
-import { patchesCommand } from './commands/patches.ts';
-import { naeCommand } from './commands/nae.ts';
 
-const program = new Command('xen-sev')
-  .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
-  .exitOverride()
-  // Usage errors are one line like every other error; --help has the rest.
-  .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
+type AddCommand = (program: Command) => void;
 
-for (const add of [generateCommand, layoutCommand, xlcfgCommand, coverageCommand, explainCommand, hostCommand, libvirtCommand, ghcbCommand, msrCommand, patchesCommand, naeCommand]) add(program);
+export interface CommandEntry {
+  /** The top-level command name. */
+  name: string;
+  /** What `xen-sev --help` lists for it: the usage term and the description. */
+  term: string;
+  summary: string;
+  /** The modules that add to this command (`ghcb validate` comes from nae.ts). */
+  load: () => Promise<AddCommand[]>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'generate', term: 'generate [options]', summary: 'regenerate everything under generated/ from the schema', load: async () => [(await import('./commands/generate.ts')).generateCommand] },
+  { name: 'layout', term: 'layout [options] [name]', summary: 'print the layout of a struct (pahole style): offset, size, field and spec reference', load: async () => [(await import('./commands/layout.ts')).layoutCommand] },
+  { name: 'xlcfg', term: 'xlcfg', summary: 'xl.cfg files and the coco (SEV, SEV-ES, SEV-SNP) options', load: async () => [(await import('./commands/xlcfg.ts')).xlcfgCommand] },
+  {
+    name: 'coverage',
+    term: 'coverage [options]',
+    summary: 'what the AMD specs define, what the schema describes, what is generated and tested, and what a Xen tree references',
+    load: async () => [(await import('./commands/coverage.ts')).coverageCommand],
+  },
+  {
+    name: 'explain',
+    term: 'explain [options] <code>',
+    summary: 'what a firmware status code means (SEV API, SNP ABI) and its known causes, e.g. `SEV: failed to INIT error 0x13`',
+    load: async () => [(await import('./commands/explain.ts')).explainCommand],
+  },
+  {
+    name: 'host',
+    term: 'host [options]',
+    summary: 'what this machine supports and has enabled: CPUID Fn8000_001F, SYSCFG and SEV_STATUS decoded (like `sevctl ok`)',
+    load: async () => [(await import('./commands/host.ts')).hostCommand],
+  },
+  { name: 'libvirt', term: 'libvirt', summary: "map libvirt's <launchSecurity> to and from the xl.cfg coco options", load: async () => [(await import('./commands/libvirt.ts')).libvirtCommand] },
+  {
+    name: 'ghcb',
+    term: 'ghcb',
+    summary: 'read, build and check GHCB pages',
+    load: async () => [(await import('./commands/ghcb.ts')).ghcbCommand, (await import('./commands/nae.ts')).naeCommand],
+  },
+  { name: 'msr', term: 'msr', summary: 'GHCB MSR protocol values: decode, encode, list the messages', load: async () => [(await import('./commands/msr.ts')).msrCommand] },
+  {
+    name: 'patches',
+    term: 'patches [options]',
+    summary: 'build the Xen patch series in a scratch copy of a Xen tree and write it with git format-patch',
+    load: async () => [(await import('./commands/patches.ts')).patchesCommand],
+  },
+  { name: 'nae', term: 'nae', summary: 'SEV-ES/SNP exit handling: non-automatic events (NAE) and automatic exits (AE)', load: async () => [(await import('./commands/nae.ts')).naeCommand] },
+];
+
+function newProgram(): Command {
+  return (
+    new Command('xen-sev')
+      .description('AMD SEV, SEV-ES and SEV-SNP for Xen: generate headers and patches, check GHCB data, review coverage')
+      .exitOverride()
+      // Usage errors are one line like every other error; --help has the rest.
+      .configureOutput({ outputError: (str, write) => write(`xen-sev: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) })
+  );
+}
+
+/** The first argument that is not an option: the command to load (`help X` loads X). */
+function commandNameOf(args: readonly string[]): string | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The program with the real command modules of `names` loaded, and a light
+ * placeholder (name and help line only) for every other command. The order of
+ * the registry is kept, so `--help` reads the same either way.
+ */
+export async function buildProgram(names: readonly string[] | 'all'): Promise<Command> {
+  const program = newProgram();
+  const wanted = COMMANDS.filter((c) => names === 'all' || names.includes(c.name));
+  const adders = new Map<CommandEntry, AddCommand[]>();
+  for (const c of wanted) adders.set(c, await c.load());
+  const added = new Set<AddCommand>();
+  const placeholders = new Map<Command, string>();
+  for (const c of COMMANDS) {
+    const adds = adders.get(c);
+    if (!adds) {
+      // Another entry's module may have added this command already (ghcb loads nae.ts).
+      if (program.commands.some((k) => k.name() === c.name)) continue;
+      placeholders.set(program.command(c.name).description(c.summary), c.term);
+      continue;
+    }
+    for (const add of adds) {
+      if (added.has(add)) continue;
+      added.add(add);
+      add(program);
+    }
+  }
+  // Keep the registry order whatever order the modules registered in.
+  const order = new Map(COMMANDS.map((c, i) => [c.name, i]));
+  (program.commands as Command[]).sort((a, b) => (order.get(a.name()) ?? 0) - (order.get(b.name()) ?? 0));
+  if (placeholders.size > 0) {
+    const base = program.createHelp();
+    program.configureHelp({ subcommandTerm: (cmd) => placeholders.get(cmd) ?? base.subcommandTerm(cmd) });
+  }
+  return program;
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message.split('\n').map((l) => `xen-sev: ${l}`).join('\n')}\n`);
   process.exit(code);
 }
 
-// A reader that stops early (`xen-sev ... | head`) is not an error: stop quietly.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
+/** Runs the CLI on `argv` (process.argv shape: node, script, args...). */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // A reader that stops early (`xen-sev ... | head`) is not an error: stop quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    // Help and version are successful exits; commander has already printed its message.
-    process.exit(e.exitCode === 0 ? 0 : 2);
+  try {
+    const name = commandNameOf(argv.slice(2));
+    const program = await buildProgram(name !== undefined && COMMANDS.some((c) => c.name === name) ? [name] : []);
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are successful exits; commander has already printed its message.
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    if (e instanceof UserError) fail(e.message, 2);
+    if (process.env.XEN_SEV_DEBUG) throw e;
+    fail(`internal error: ${e instanceof Error ? e.message : String(e)} (set XEN_SEV_DEBUG=1 for a stack trace)`, 70);
   }
-  if (e instanceof UserError) fail(e.message, 2);
-  if (process.env.XEN_SEV_DEBUG) throw e;
-  fail(`internal error: ${e instanceof Error ? e.message : String(e)} (set XEN_SEV_DEBUG=1 for a stack trace)`, 70);
 }
