@@ -42,12 +42,81 @@ function sourceUrlPlugin(outdir) {
   };
 }
 
+// Bundled CommonJS (commander) calls require() for Node's own modules.
+const BANNER = { js: "import { createRequire as __xenSevRequire } from 'node:module'; const require = __xenSevRequire(import.meta.url);" };
+
+/**
+ * The elaborated model, as snapshot JSON (generators/snapshot.ts), and the
+ * sources it came from; null when the schema does not elaborate (the CLI then
+ * elaborates at run time and reports the problem like before).
+ */
+async function modelSnapshot(esbuild, outdir) {
+  const entry = [
+    "import { schemaModules } from './schema/index.ts';",
+    "import { elaborate } from './generators/elaborate/elaborate.ts';",
+    "import { snapshotOf } from './generators/snapshot.ts';",
+    'export const snapshot = () => JSON.stringify(snapshotOf(elaborate(schemaModules)));',
+  ].join('\n');
+  const r = await esbuild.build({
+    absWorkingDir: ROOT,
+    stdin: { contents: entry, resolveDir: ROOT, loader: 'ts', sourcefile: 'model-snapshot-entry.ts' },
+    outfile: join(outdir, 'model-snapshot.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    banner: BANNER,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [sourceUrlPlugin(outdir)],
+  });
+  const inputs = Object.keys(r.metafile.inputs).filter((p) => !p.includes('node_modules/') && p !== 'model-snapshot-entry.ts');
+  try {
+    const m = await import(pathToFileURL(join(outdir, 'model-snapshot.mjs')).href);
+    return { json: m.snapshot(), inputs };
+  } catch {
+    return { json: null, inputs };
+  } finally {
+    rmSync(join(outdir, 'model-snapshot.mjs'), { force: true });
+  }
+}
+
+/** In the CLI bundle, generators/model.ts becomes generators/model-compiled.ts (the model as data). */
+function compiledModelPlugin() {
+  return {
+    name: 'compiled-model',
+    setup(build) {
+      build.onResolve({ filter: /\/model\.ts$/ }, (args) => {
+        const p = resolve(args.resolveDir, args.path);
+        return p === join(ROOT, 'generators/model.ts') ? { path: join(ROOT, 'generators/model-compiled.ts') } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * zod (used by the generated TypeScript codec) exports its error messages in
+ * sixty languages, half of its code; it uses English unless told otherwise,
+ * and nothing here tells it otherwise. The bundle keeps English only.
+ */
+function zodEnglishOnlyPlugin() {
+  return {
+    name: 'zod-english-only',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";\n', loader: 'js' }));
+    },
+  };
+}
+
 /** Builds into a new directory and points .build/cli at it; returns that directory. */
 export async function buildCli({ quiet = false } = {}) {
   const esbuild = await import('esbuild');
   mkdirSync(BUILD_DIR, { recursive: true });
   const started = Date.now();
   const outdir = join(BUILD_DIR, `cli-${started}-${process.pid}`);
+  mkdirSync(outdir);
+  const model = await modelSnapshot(esbuild, outdir);
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'lib/cli/main.ts' },
@@ -61,16 +130,16 @@ export async function buildCli({ quiet = false } = {}) {
     // the emitters and load from node_modules; the small packages are bundled,
     // which saves loading a hundred files of zod on every start.
     external: EXTERNAL,
-    // Bundled CommonJS (commander) calls require() for Node's own modules.
-    banner: { js: "import { createRequire as __xenSevRequire } from 'node:module'; const require = __xenSevRequire(import.meta.url);" },
+    banner: BANNER,
+    define: model.json === null ? {} : { XEN_SEV_MODEL_SNAPSHOT: JSON.stringify(model.json) },
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [sourceUrlPlugin(outdir)],
+    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
   });
-  const inputs = [SELF, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'))].sort();
+  const inputs = [...new Set([SELF, ...model.inputs, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'))])].sort();
   // The build time is taken before reading the sources: a file saved during the build counts as newer.
-  writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: started, esbuild: esbuild.version, inputs }, null, 1)}\n`);
+  writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: started, esbuild: esbuild.version, modelSnapshot: model.json !== null, inputs }, null, 1)}\n`);
   const link = join(BUILD_DIR, `cli.link-${process.pid}`);
   rmSync(link, { force: true });
   symlinkSync(relative(BUILD_DIR, outdir), link);
