@@ -16,8 +16,11 @@ export interface CommandEntry {
   /** What `xen-sev --help` lists for it: the usage term and the description. */
   term: string;
   summary: string;
-  /** The modules that add to this command (`ghcb validate` comes from nae.ts). */
-  load: () => Promise<AddCommand[]>;
+  /**
+   * The modules that add to this command (`ghcb validate` comes from nae.ts);
+   * `sub` is the subcommand asked for, when a module is needed only for some.
+   */
+  load: (sub?: string) => Promise<AddCommand[]>;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -47,7 +50,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'ghcb',
     term: 'ghcb',
     summary: 'read, build and check GHCB pages',
-    load: async () => [(await import('./commands/ghcb.ts')).ghcbCommand, (await import('./commands/nae.ts')).naeCommand],
+    // decode and encode need only ghcb.ts; help and validate need nae.ts too.
+    load: async (sub) => [(await import('./commands/ghcb.ts')).ghcbCommand, ...(sub === 'decode' || sub === 'encode' ? [] : [(await import('./commands/nae.ts')).naeCommand])],
   },
   { name: 'msr', term: 'msr', summary: 'GHCB MSR protocol values: decode, encode, list the messages', load: async () => [(await import('./commands/msr.ts')).msrCommand] },
   {
@@ -69,22 +73,25 @@ function newProgram(): Command {
   );
 }
 
-/** The first argument that is not an option: the command to load (`help X` loads X). */
-function commandNameOf(args: readonly string[]): string | undefined {
+/** The first two arguments that are not options: the command to load (`help X` loads X) and its subcommand. */
+function commandWordsOf(args: readonly string[]): { name?: string; sub?: string } {
   const words = args.filter((a) => !a.startsWith('-'));
-  return words[0] === 'help' ? words[1] : words[0];
+  // `help X` and `X --help` list every subcommand: no subcommand, so every module of X loads.
+  if (words[0] === 'help') return { name: words[1] };
+  return { name: words[0], sub: args.includes('--help') || args.includes('-h') ? undefined : words[1] };
 }
 
 /**
- * The program with the real command modules of `names` loaded, and a light
+ * The program with the real command modules of `names` loaded (for `sub`,
+ * when given: only the modules that subcommand needs), and a light
  * placeholder (name and help line only) for every other command. The order of
  * the registry is kept, so `--help` reads the same either way.
  */
-export async function buildProgram(names: readonly string[] | 'all'): Promise<Command> {
+export async function buildProgram(names: readonly string[] | 'all', sub?: string): Promise<Command> {
   const program = newProgram();
   const wanted = COMMANDS.filter((c) => names === 'all' || names.includes(c.name));
   const adders = new Map<CommandEntry, AddCommand[]>();
-  for (const c of wanted) adders.set(c, await c.load());
+  for (const c of wanted) adders.set(c, await c.load(sub));
   const added = new Set<AddCommand>();
   const placeholders = new Map<Command, string>();
   for (const c of COMMANDS) {
@@ -125,8 +132,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   });
 
   try {
-    const name = commandNameOf(argv.slice(2));
-    const program = await buildProgram(name !== undefined && COMMANDS.some((c) => c.name === name) ? [name] : []);
+    const { name, sub } = commandWordsOf(argv.slice(2));
+    const program = await buildProgram(name !== undefined && COMMANDS.some((c) => c.name === name) ? [name] : [], sub);
     await program.parseAsync([...argv]);
   } catch (e) {
     if (e instanceof CommanderError) {

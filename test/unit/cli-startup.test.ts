@@ -40,11 +40,16 @@ describe('CLI start-up', () => {
     expect(built.filter((f) => COMMANDS.some((c) => f.startsWith(`${c.name}-`)))).toEqual([]);
   });
 
-  it('msr decode loads the msr command and no other', async () => {
-    const r = await loadedModules(['msr', 'decode', '0x1']);
+  it.each([
+    [['msr', 'decode', '0x1'], ['msr']],
+    [['ghcb', 'decode', page], ['ghcb']],
+    // `ghcb validate` lives in nae.ts.
+    [['ghcb', 'validate', page], ['ghcb', 'nae']],
+  ])('%j loads the command modules %j and no other', async (args, expected) => {
+    const r = await loadedModules(args);
     const built = r.modules.map(repoFile).filter((p) => p?.startsWith('.build/')).map((p) => p!.replace(/^.*\//, ''));
     const commands = COMMANDS.map((c) => c.name).filter((n) => built.some((f) => f.startsWith(`${n}-`)));
-    expect(commands).toEqual(['msr']);
+    expect(commands).toEqual(expected);
   });
 
   it("the registry's help lines are the ones the command modules register", async () => {
