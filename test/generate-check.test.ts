@@ -10,7 +10,8 @@ const CLI = (root: string) => join(root, 'bin/xen-sev');
 
 function copyRepo(): string {
   const dir = tempDir('repo');
-  for (const p of ['bin', 'lib', 'schema', 'generators', 'generated', 'package.json', 'tsconfig.json']) {
+  // scripts/build-cli.mjs: the launcher compiles the copy's own sources on first use.
+  for (const p of ['bin', 'lib', 'schema', 'generators', 'generated', 'scripts/build-cli.mjs', 'package.json', 'tsconfig.json']) {
     if (existsSync(join(REPO_ROOT, p))) cpSync(join(REPO_ROOT, p), join(dir, p), { recursive: true });
   }
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));

@@ -20,7 +20,8 @@ export class HarnessProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private pending: Buffer = Buffer.alloc(0);
   private responses: Response[] = [];
-  private waiting: { count: number; resolve: (r: Response[]) => void; reject: (e: Error) => void } | null = null;
+  /** The batches sent and not yet answered, oldest first: the harness answers in order. */
+  private waiting: { count: number; resolve: (r: Response[]) => void; reject: (e: Error) => void }[] = [];
   private stderr = '';
   private exited: string | null = null;
 
@@ -31,8 +32,8 @@ export class HarnessProcess {
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.child.on('exit', (code, signal) => {
       this.exited = `harness exited (code ${code}, signal ${signal}): ${this.stderr.trim()}`;
-      this.waiting?.reject(new Error(this.exited));
-      this.waiting = null;
+      for (const w of this.waiting) w.reject(new Error(this.exited));
+      this.waiting = [];
     });
     this.child.stdin.on('error', () => {});
   }
@@ -49,21 +50,22 @@ export class HarnessProcess {
     }
     this.pending = at === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(at));
     buf = this.pending;
-    const w = this.waiting;
-    if (w && this.responses.length >= w.count) {
-      this.waiting = null;
-      const all = this.responses;
-      this.responses = [];
+    while (this.waiting.length > 0 && this.responses.length >= this.waiting[0]!.count) {
+      const w = this.waiting.shift()!;
+      const all = this.responses.length === w.count ? this.responses : this.responses.slice(0, w.count);
+      this.responses = all === this.responses ? [] : this.responses.slice(w.count);
       // The last response answers the SYNC frame.
       all.pop();
       w.resolve(all);
     }
   }
 
-  /** Sends one batch (followed by a SYNC frame) and resolves with one response per request. */
+  /**
+   * Sends one batch (followed by a SYNC frame) and resolves with one response
+   * per request. Several batches may be in flight: each resolves in turn.
+   */
   run(requests: readonly Request[]): Promise<Response[]> {
     if (this.exited) return Promise.reject(new Error(this.exited));
-    if (this.waiting) return Promise.reject(new Error('one batch at a time'));
     let size = 8;
     for (const r of requests) size += 8 + r.payload.length;
     const out = Buffer.allocUnsafe(size);
@@ -77,7 +79,7 @@ export class HarnessProcess {
     out.writeUInt32LE(SYNC, at);
     out.writeUInt32LE(0, at + 4);
     const done = new Promise<Response[]>((resolve, reject) => {
-      this.waiting = { count: requests.length + 1, resolve, reject };
+      this.waiting.push({ count: requests.length + 1, resolve, reject });
     });
     this.child.stdin.write(out);
     return done;

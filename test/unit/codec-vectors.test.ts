@@ -5,7 +5,7 @@ import { projectModel } from '../../generators/model.ts';
 import { decodeGhcb, encodeGhcb, GHCB_FIELDS, GHCB_SIZE, GhcbView } from '../../generated/ts/ghcb-codec.ts';
 import { decodeGhcbMsr, encodeGhcbMsr, GHCB_MSR_MESSAGES } from '../../generated/ts/ghcb-msr-codec.ts';
 import { buildHarness } from '../harness/build.ts';
-import { crossCheck, describeMismatch } from '../harness/crosstest.ts';
+import { crossCheck, crossCheckStream, describeMismatch, type Mismatch } from '../harness/crosstest.ts';
 import { GhcbReference, ghcbHarnessModule, Kind, KIND_NAMES, msrDecodeRequest, msrEncodeRequest, ViewOp, viewRequest } from '../harness/ghcb-kinds.ts';
 import { HarnessProcess, Status } from '../harness/process.ts';
 import { msrVectors, pageVectors, vectorPage } from '../harness/vectors.ts';
@@ -188,5 +188,29 @@ describe('golden vectors through the C codec', () => {
     expect(report).toContain('ghcb-decode request #0');
     expect(report).toContain('first difference at byte 0x8');
     expect(report).toContain('00000390  27 00 00 00');
+  });
+
+  it('the streamed cross-check finds a disagreement in the batch it is in', async () => {
+    const ref = new GhcbReference();
+    const page = vectorPage(pages[0]!);
+    // The TypeScript side answers the second batch wrongly; the C side is right throughout.
+    let batch = 0;
+    const seen: Mismatch[][] = [];
+    const wrongInSecond = (r: Parameters<typeof ref.answer>[0]) => {
+      const a = ref.answer(r)!;
+      if (seen.length !== 1) return a;
+      const payload = a.payload.slice();
+      payload[8]! ^= 1;
+      return { status: a.status, payload };
+    };
+    await crossCheckStream(
+      proc,
+      () => (batch++ < 4 ? [{ kind: Kind.GHCB_DECODE, payload: page }, { kind: Kind.GHCB_DECODE, payload: page }] : null),
+      wrongInSecond,
+      (_requests, mismatches) => seen.push(mismatches),
+      2,
+    );
+    expect(seen.map((m) => m.length)).toEqual([0, 2, 0, 0]);
+    expect(describeMismatch(seen[1]![0]!, KIND_NAMES)).toContain('first difference at byte 0x8');
   });
 });

@@ -4,12 +4,12 @@
 // configuration; libxl/xl for tools patches), each new header on its own, the
 // Go bindings and the POD. Under CI=true a missing Xen source is a failure
 // (test/xen/tree.ts). A staging checkout in $XEN_SRC checks the staging series too.
-import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { readXenVersion } from '../../lib/xen-tree/version.ts';
+import { runWithProgress } from '../helpers/progress.ts';
 import { seriesDir, seriesFiles } from './patches-series.ts';
 import { xenTree } from './tree.ts';
 
@@ -41,12 +41,13 @@ function expectedSteps(target: string): string[] {
 }
 
 async function check(target: string, src: string) {
-  const r = await execa(join(REPO_ROOT, 'scripts/xen-check'), ['--target', target, '--src', src], {
-    reject: false,
-    all: true,
-    env: { MAKEFLAGS: '' },
-    timeout: XEN_CHECK_TIMEOUT,
-  });
+  // Minutes of builds: each `xen-check:` step line goes to stderr as it comes.
+  const r = await runWithProgress(
+    join(REPO_ROOT, 'scripts/xen-check'),
+    ['--target', target, '--src', src],
+    { reject: false, env: { MAKEFLAGS: '' }, timeout: XEN_CHECK_TIMEOUT },
+    { show: (line) => line.startsWith('xen-check: ') },
+  );
   const out = r.all ?? '';
   expect(r.exitCode, out.slice(-4000)).toBe(0);
   const reported = out.split('\n').map((l) => l.replace(/^xen-check: /, '').replace(/ \(\d+s\)$/, ''));
