@@ -11,7 +11,7 @@
 // Progress lines stream to stderr. Outside CI a missing prerequisite skips
 // with the reason; under CI=true it is a failure.
 import { execa } from 'execa';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
@@ -133,3 +133,50 @@ describe.skipIf(missing !== null)('plain Xen 4.17.5 booted under QEMU TCG', () =
     expect(r.stderr).not.toMatch(/^xen-boot: dom0 up/m);
   }, TEST_TIMEOUT);
 });
+
+/**
+ * The committed xen-4.17 series applied to the same tree, its hypervisor built
+ * with CONFIG_AMD_SEV=y: it must boot as the plain one does. The series adds no
+ * tools, so the plain build's tools serve.
+ */
+async function seriesHypervisor(): Promise<string> {
+  const tree = (await xenTree()).path!;
+  const work = tempDir('xen-boot-series');
+  const patched = join(work, 'xen');
+  cpSync(tree, patched, { recursive: true });
+  const dir = join(REPO_ROOT, 'xen-patches', 'xen-4.17');
+  for (const f of readdirSync(dir).filter((n) => /^\d{4}-/.test(n) && !n.startsWith('0000-')).sort()) {
+    const a = await execa('git', ['apply', join(dir, f)], { cwd: patched, reject: false });
+    expect(a.exitCode, `${f}: ${a.stderr}`).toBe(0);
+  }
+  const r = await execa('nice', ['-n', '10', join(REPO_ROOT, 'scripts/xen-build'), '--src', patched, '--kconfig', 'CONFIG_UNSUPPORTED=y CONFIG_AMD_SEV=y', '--hypervisor-only'], {
+    env: { MAKEFLAGS: '' },
+    stdout: 'pipe',
+    stderr: ['pipe', 'inherit'],
+    reject: false,
+    timeout: BUILD_TIMEOUT,
+  });
+  rmSync(work, { recursive: true, force: true });
+  expect(r.exitCode, r.stderr.slice(-4000)).toBe(0);
+  const out = r.stdout.trim();
+  expect(readFileSync(join(out, '.config'), 'utf8')).toMatch(/^CONFIG_AMD_SEV=y$/m);
+  return join(out, 'xen');
+}
+
+describe.skipIf(missing !== null || process.env.XEN_BOOT_XEN !== undefined)('the xen-4.17 series, CONFIG_AMD_SEV=y, booted under QEMU TCG', () => {
+  it('boots, runs xl info and a PVH guest (no regression from the SEV-ES code)', async () => {
+    const { tools } = await hypervisorAndTools();
+    const xen = await seriesHypervisor();
+    const r = await execa(
+      'nice',
+      ['-n', '10', boot, '--xen', xen, '--tools', tools, '--timeout', String(BOOT_TIMEOUT_S), '--checks', 'xl-info,pvh-domu'],
+      { stdout: 'pipe', stderr: ['pipe', 'inherit'], reject: false, timeout: (BOOT_TIMEOUT_S + 60) * 1000 },
+    );
+    const lines = r.stderr.split('\n');
+    expect(lines, r.stderr.slice(-3000)).toContain('xen-boot: check xl-info ok');
+    expect(lines, r.stderr.slice(-3000)).toContainEqual(expect.stringMatching(/^xen-boot: check pvh-domu ok: booted to init and powered off in \d+s$/));
+    expect(lines, r.stderr.slice(-3000)).toContain('xen-boot: verdict pass');
+    expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
+  }, TEST_TIMEOUT * 2);
+});
+
