@@ -107,10 +107,13 @@ export async function buildSeries(opts: BuildOptions): Promise<BuildResult> {
       .replace('*** BLURB HERE ***', coverBlurb(model, target, tree, records));
     writeFileSync(coverFile, cover);
     const files = readdirSync(mails).sort();
+    const commits = (await git(dir, ['rev-list', '--reverse', `${base}..HEAD`])).split('\n').filter(Boolean);
     const report = await lintSeriesReport({
       tree: dir,
       base,
-      patches: files.filter((f) => !f.startsWith('0000-')).map((f) => ({ name: f, text: readFileSync(join(mails, f), 'utf8') })),
+      patches: files
+        .filter((f) => !f.startsWith('0000-'))
+        .map((f, i) => ({ name: f, text: readFileSync(join(mails, f), 'utf8'), rev: commits[i] })),
       signoff: opts.signoff,
     });
     if (report.findings.length > 0) throw new LintError(report.findings);

@@ -3,8 +3,8 @@
 // requested, SPDX on new files, CODING_STYLE include guards, no userspace
 // branches or "do not edit" lines in xen/, Xen's C layout (80 columns, no
 // tabs, no trailing blanks), and every macro, type, enumerator and function
-// the patch adds referenced somewhere in the patched tree other than where it
-// is defined or declared. Findings read `patch N: file:line: rule: message`.
+// the patch adds referenced somewhere in the tree, as that patch leaves it,
+// other than where it is defined or declared. Findings read `patch N: file:line: rule: message`.
 import { git, type Identity } from '../xen-tree/git.ts';
 
 export interface LintFinding {
@@ -19,8 +19,11 @@ export interface LintInput {
   /** Scratch tree with the whole series committed on top of `base`. */
   tree: string;
   base: string;
-  /** The mails, in order, without the cover letter. */
-  patches: { name: string; text: string }[];
+  /**
+   * The mails, in order, without the cover letter; `rev` is the patch's
+   * commit in `tree` (default HEAD): what it adds must be used at that point.
+   */
+  patches: { name: string; text: string; rev?: string }[];
   signoff: Identity | null;
 }
 
@@ -94,10 +97,10 @@ function definitions(added: Added[]): Definition[] {
 }
 
 /** Lines of the tree mentioning `name` that are uses, not its definition or a declaration. */
-async function uses(tree: string, name: string): Promise<string[]> {
+async function uses(tree: string, rev: string, name: string): Promise<string[]> {
   let out: string;
   try {
-    out = await git(tree, ['grep', '-n', '-w', '-I', '-e', name, 'HEAD', '--', '*.c', '*.h', '*.S', '*.lds.S']);
+    out = await git(tree, ['grep', '-n', '-w', '-I', '-e', name, rev, '--', '*.c', '*.h', '*.S', '*.lds.S']);
   } catch {
     return [];
   }
@@ -153,8 +156,8 @@ export async function lintSeriesReport(input: LintInput): Promise<LintReport> {
     }
     for (const d of definitions(added)) {
       definitionsCount++;
-      if ((await uses(input.tree, d.name)).length > 0) usedCount++;
-      else add(d.file, d.line, 'unused', `${d.kind} ${d.name} is not used anywhere in the patched tree`);
+      if ((await uses(input.tree, p.rev ?? 'HEAD', d.name)).length > 0) usedCount++;
+      else add(d.file, d.line, 'unused', `${d.kind} ${d.name} is not used anywhere in the tree with this patch applied`);
     }
   }
   return { findings, definitions: definitionsCount, used: usedCount };

@@ -71,7 +71,7 @@ describe('maintainer-rules check', () => {
     expect(lines).toContain('patch 1: xen/bad.h:3: do-not-edit: Xen code is edited by its maintainers');
     expect(lines).toContain('patch 1: xen/bad.h:4: userspace-branch: hypervisor code tests __XEN__');
     expect(lines).toContain('patch 1: xen/bad.h:5: style: tab in C source (CODING_STYLE: spaces)');
-    expect(lines).toContain('patch 1: xen/bad.h:5: unused: macro FOO_UNUSED is not used anywhere in the patched tree');
+    expect(lines).toContain('patch 1: xen/bad.h:5: unused: macro FOO_UNUSED is not used anywhere in the tree with this patch applied');
     expect(lines).toContain('patch 1: xen/bad.h:7: style: trailing whitespace');
     expect(lines.some((l) => l.startsWith('patch 1: xen/bad.h:7: style: line of 96 columns'))).toBe(true);
     expect(lines.some((l) => /xen\/bad\.h:7: unused: function foo_long_name_x+ is not used/.test(l))).toBe(true);

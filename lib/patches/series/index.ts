@@ -1,7 +1,8 @@
 // The series, in commit order; every definition a patch adds is used by the
 // code of the same patch.
 import type { PatchDef } from '../types.ts';
+import { bootDetectPatch } from './boot-detect.ts';
 import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
 
-export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch];
+export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch];
