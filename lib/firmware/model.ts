@@ -282,6 +282,19 @@ export class FirmwareModel {
   }
 
   // ---- helpers used by the handlers ----
+  /** A new SEV guest context under the next free handle (LAUNCH_START, RECEIVE_START), written back into the buffer. */
+  createGuest(c: Ctx, fields: Omit<SevGuest, 'handle'>): string | undefined {
+    let handle = this.nextHandle;
+    while (this.guests.has(handle)) handle++;
+    if (handle > 1024) return 'RESOURCE_LIMIT';
+    this.nextHandle = handle + 1;
+    const g: SevGuest = { handle, ...fields };
+    this.guests.set(handle, g);
+    c.guest = g;
+    writeU(c.s!, c.buf, 'handle', BigInt(handle));
+    return undefined;
+  }
+
   addressValid(addr: bigint, len: bigint): boolean {
     const start = addr & ~CBIT;
     const end = start + len - 1n;
@@ -406,20 +419,12 @@ const HANDLERS: Record<string, Handler> = {
       }
       const es = (policy & 0x4) !== 0;
       if (es && !this.esConfigured) return 'UNSUPPORTED';
-      let handle = this.nextHandle;
-      while (this.guests.has(handle)) handle++;
-      if (handle > 1024) return 'RESOURCE_LIMIT';
-      this.nextHandle = handle + 1;
-      const g: SevGuest = {
-        handle, state: 'UNINIT', policy, asid: 0, pending: false, es,
+      return this.createGuest(c, {
+        state: 'UNINIT', policy, asid: 0, pending: false, es,
         digest: createHash('sha256'), launchDigest: null, measurement: null,
         // Without a DH certificate no channel is opened and the TIK stays zero.
         tik: dhCert !== 0n ? this.host.tik : new Uint8Array(16),
-      };
-      this.guests.set(handle, g);
-      c.guest = g;
-      writeU(s, c.buf, 'handle', BigInt(handle));
-      return undefined;
+      });
     },
   },
   RECEIVE_START: {
@@ -429,15 +434,7 @@ const HANDLERS: Record<string, Handler> = {
       const policy = Number(readU(s, c.buf, 'policy'));
       const es = (policy & 0x4) !== 0;
       if (es && !this.esConfigured) return 'UNSUPPORTED';
-      let handle = this.nextHandle;
-      while (this.guests.has(handle)) handle++;
-      if (handle > 1024) return 'RESOURCE_LIMIT';
-      this.nextHandle = handle + 1;
-      const g: SevGuest = { handle, state: 'UNINIT', policy, asid: 0, pending: false, es, digest: null, launchDigest: null, measurement: null, tik: new Uint8Array(16) };
-      this.guests.set(handle, g);
-      c.guest = g;
-      writeU(s, c.buf, 'handle', BigInt(handle));
-      return undefined;
+      return this.createGuest(c, { state: 'UNINIT', policy, asid: 0, pending: false, es, digest: null, launchDigest: null, measurement: null, tik: new Uint8Array(16) });
     },
   },
   LAUNCH_UPDATE_DATA: { run(c) { return launchUpdate.call(this, c, false); } },
