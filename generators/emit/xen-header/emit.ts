@@ -57,9 +57,29 @@ export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
 
   for (const g of mod.groups) {
     const values = g.values.filter((v) => o.used.has(v.cName));
-    if (values.length === 0) continue;
+    // `<group>_name()` names any value of the group, for log messages: what
+    // the code is given (a firmware status) may be any of them, so every value
+    // is a case, as a number (no macro is added for the ones it does not name).
+    const namer = `${g.name}_name`;
+    if (values.length === 0 && !o.used.has(namer)) continue;
+    const lines = [cComment(`${g.description} (${citation(g.spec)})`), ...values.map((v) => defineLine(v.cName, cLiteral(v.value)))];
     defined.push(...values.map((v) => v.cName));
-    blocks.push([cComment(`${g.description} (${citation(g.spec)})`), ...values.map((v) => defineLine(v.cName, cLiteral(v.value)))].join('\n'));
+    if (o.used.has(namer)) {
+      defined.push(namer);
+      lines.push(
+        '',
+        `static inline const char *${namer}(unsigned int val)`,
+        '{',
+        '    switch ( val )',
+        '    {',
+        ...g.values.map((v) => `    case ${cLiteral(v.value)}: return "${v.name}";`),
+        '    }',
+        '',
+        '    return NULL;',
+        '}',
+      );
+    }
+    blocks.push(lines.join('\n'));
   }
 
   for (const l of mod.layouts) {
@@ -118,7 +138,7 @@ export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
     `#ifndef ${o.guard}`,
     `#define ${o.guard}`,
   ];
-  const includes = structs.length > 0 ? ['', '#include <xen/types.h>'] : [];
+  const includes = structs.length > 0 || defined.some((d) => d.endsWith('_name')) ? ['', '#include <xen/types.h>'] : [];
   const contents = [...head, ...includes, ...blocks.map((b) => `\n${b}`), '', `#endif /* ${o.guard} */`, ''].join('\n');
   return { contents, defined };
 }
