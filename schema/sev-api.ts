@@ -22,6 +22,8 @@ const FW_RB = 'amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_ring_buffer.h';
 const FW_CERT = 'amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_cert.h';
 const FW_CHAN = 'amd/AMD-ASPFW:fw/psp_bl_uapps/sev_uapp/src/sev_channel.h';
 const SEVTOOL = 'AMDESE/sev-tool:src/sevapi.h';
+const SP_PCI = 'linux:drivers/crypto/ccp/sp-pci.c';
+const SEV_DEV = 'linux:drivers/crypto/ccp/sev-dev.h';
 const both = `${LNX}; ${FW}`;
 
 /** A command buffer citation: the spec section is the command's own. */
@@ -316,8 +318,52 @@ export const sevApiModule: ModuleInput = {
         { name: 'INVALID_HANDLE', value: 0, description: 'Guest handle value that never names a guest.', spec: citeVia('sevApi', SEVTOOL), linux: null },
       ],
     },
+    {
+      name: 'psp_pci_device',
+      description: 'PCI device ids (vendor AMD) of the AMD Secure Processor functions with an SEV mailbox; the name gives the mailbox register set (psp_sev_mbox_reg) of that PSP version.',
+      kind: 'constants',
+      cPrefix: 'PSP_PCI_DEVICE_',
+      spec: citeVia('sevApi', SP_PCI, 'Mailbox'),
+      linux: null,
+      values: [
+        { name: 'SEVV1_1456', value: 0x1456, description: 'PSP with the SEV v1 mailbox registers.', linux: null },
+        { name: 'SEVV2_1486', value: 0x1486, description: 'PSP with the SEV v2 mailbox registers.', linux: null },
+        { name: 'SEVV2_14CA', value: 0x14ca, description: 'PSP with the SEV v2 mailbox registers.', linux: null },
+      ],
+    },
+    {
+      name: 'psp_sev_mbox_reg',
+      description: 'Offsets of the SEV mailbox registers in BAR 2 of the PSP PCI function, per PSP version (C2PMSG_32/56/57 in v1, C2PMSG_16/24/25 in v2).',
+      kind: 'constants',
+      cPrefix: 'PSP_SEV_MBOX_REG_',
+      spec: citeVia('sevApi', SP_PCI, 'Mailbox'),
+      linux: null,
+      values: [
+        { name: 'BAR', value: 2, description: 'The BAR the PSP registers are in.', linux: null },
+        { name: 'V1_CMDRESP', value: 0x10580, description: 'CmdResp (v1).', linux: null },
+        { name: 'V1_CMDBUF_ADDR_LO', value: 0x105e0, description: 'CmdBufAddr_Lo (v1).', linux: null },
+        { name: 'V1_CMDBUF_ADDR_HI', value: 0x105e4, description: 'CmdBufAddr_Hi (v1).', linux: null },
+        { name: 'V2_CMDRESP', value: 0x10980, description: 'CmdResp (v2).', linux: null },
+        { name: 'V2_CMDBUF_ADDR_LO', value: 0x109e0, description: 'CmdBufAddr_Lo (v2).', linux: null },
+        { name: 'V2_CMDBUF_ADDR_HI', value: 0x109e4, description: 'CmdBufAddr_Hi (v2).', linux: null },
+      ],
+    },
   ],
   layouts: [
+    {
+      name: 'sev_cmdresp',
+      description: 'CmdResp, the SEV mailbox command/response register, outside ring buffer mode: the host writes the command id, the firmware answers with the response flag and the status.',
+      width: 32,
+      cPrefix: 'SEV_CMDRESP_',
+      spec: citeVia('sevApi', `${SEV_DEV}; linux:include/linux/psp.h`, 'Mailbox'),
+      linux: null,
+      bits: [
+        { name: 'status', lsb: 0, msb: 15, description: 'Status of the completed command (sev_status).', linux: 'PSP_CMDRESP_STS' },
+        { name: 'cmd_id', lsb: 16, msb: 26, description: 'Command id written by the host (sev_cmd).', linux: 'SEV_CMDRESP_CMD' },
+        rsvBits(30, 27),
+        { name: 'response', lsb: 31, description: 'Set by the firmware when the command is complete and the status valid.', linux: 'PSP_CMDRESP_RESP' },
+      ],
+    },
     {
       name: 'sev_guest_policy',
       description: 'SEV guest policy: fixed at LAUNCH_START / RECEIVE_START, enforced by the firmware for the guest\'s lifetime.',

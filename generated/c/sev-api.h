@@ -378,6 +378,43 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_INVALID_HANDLE                      0x0
 
 /*
+ * PCI device ids (vendor AMD) of the AMD Secure Processor functions with an
+ * SEV mailbox; the name gives the mailbox register set (psp_sev_mbox_reg) of
+ * that PSP version. (AMD 55766 rev 3.24, Mailbox, via
+ * linux:drivers/crypto/ccp/sp-pci.c)
+ */
+#define PSP_PCI_DEVICE_SEVV1_1456               0x1456
+#define PSP_PCI_DEVICE_SEVV2_1486               0x1486
+#define PSP_PCI_DEVICE_SEVV2_14CA               0x14ca
+
+/*
+ * Offsets of the SEV mailbox registers in BAR 2 of the PSP PCI function, per
+ * PSP version (C2PMSG_32/56/57 in v1, C2PMSG_16/24/25 in v2). (AMD 55766 rev
+ * 3.24, Mailbox, via linux:drivers/crypto/ccp/sp-pci.c)
+ */
+#define PSP_SEV_MBOX_REG_BAR                    0x2
+#define PSP_SEV_MBOX_REG_V1_CMDRESP             0x10580
+#define PSP_SEV_MBOX_REG_V1_CMDBUF_ADDR_LO      0x105e0
+#define PSP_SEV_MBOX_REG_V1_CMDBUF_ADDR_HI      0x105e4
+#define PSP_SEV_MBOX_REG_V2_CMDRESP             0x10980
+#define PSP_SEV_MBOX_REG_V2_CMDBUF_ADDR_LO      0x109e0
+#define PSP_SEV_MBOX_REG_V2_CMDBUF_ADDR_HI      0x109e4
+
+/*
+ * CmdResp, the SEV mailbox command/response register, outside ring buffer
+ * mode: the host writes the command id, the firmware answers with the response
+ * flag and the status. (AMD 55766 rev 3.24, Mailbox, via
+ * linux:drivers/crypto/ccp/sev-dev.h; linux:include/linux/psp.h)
+ */
+#define SEV_CMDRESP_STATUS_SHIFT                0
+#define SEV_CMDRESP_STATUS_MASK                 0xffffU
+#define SEV_CMDRESP_CMD_ID_SHIFT                16
+#define SEV_CMDRESP_CMD_ID_MASK                 0x7ff0000U
+#define SEV_CMDRESP_RESPONSE_SHIFT              31
+#define SEV_CMDRESP_RESPONSE_MASK               0x80000000U
+#define SEV_CMDRESP_RESERVED_MASK               0x78000000U
+
+/*
  * SEV guest policy: fixed at LAUNCH_START / RECEIVE_START, enforced by the
  * firmware for the guest's lifetime. (AMD 55766 rev 3.24, Guest Policy, via
  * linux:include/linux/psp-sev.h; AMDESE/sev-tool:src/sevapi.h)

@@ -146,7 +146,7 @@ describe('xen-overlay sev-psp.c against the firmware model', async () => {
 
     it(`${cc}: differential: random command sequences, driver + model vs model alone`, async () => {
       const rng = new Rng(0x9517);
-      const SEQS = 120;
+      const SEQS = 300;
       const script = ['boot'];
       const plans: { id: number; buf: Uint8Array | null; host?: 'wbinvd' }[][] = [];
       for (let s = 0; s < SEQS; s++) {

@@ -207,14 +207,14 @@ static void hex(char *out, const uint8_t *p, size_t n)
 /* The firmware side of a write to CmdResp: run the command on the model. */
 static void mailbox(uint32_t val)
 {
-    unsigned int cmd = (val >> 16) & 0x3ff, i;
+    unsigned int cmd = (val >> 16) & 0x7ff, i;
     paddr_t ma = ((paddr_t)mbox_regs[(off_hi & ~PAGE_MASK) / 4] << 32) |
                  mbox_regs[(off_lo & ~PAGE_MASK) / 4];
     size_t size = buf_size(cmd);
     uint8_t *va = NULL;
     char hexbuf[2 * 64 + 1], *reply;
 
-    if ( val & ~(0x3ffu << 16) )
+    if ( val & ~0x07ff0000u )
         printf("bad cmdresp write %#x\n", val);
     if ( size )
     {

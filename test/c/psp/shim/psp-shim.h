@@ -28,6 +28,9 @@ typedef int64_t s_time_t;
 #define __initcall(fn) \
     static int (*const initcall_##fn)(void) __maybe_unused = (fn)
 
+/* Xen's xen/lib.h: a value into / out of the field @m is the mask of. */
+#define MASK_EXTR(v, m)     (((v) & (m)) / ((m) & -(m)))
+#define MASK_INSR(v, m)     (((v) * ((m) & -(m))) & (m))
 #define ARRAY_SIZE(a)       (sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(c)     _Static_assert(!(c), #c)
 
@@ -59,6 +62,7 @@ typedef union {
 #define PCI_VENDOR_ID                   0x00
 #define PCI_COMMAND                     0x04
 #define PCI_COMMAND_MEMORY              0x2
+#define PCI_BASE_ADDRESS_0              0x10
 #define PCI_BASE_ADDRESS_2              0x18
 #define PCI_BASE_ADDRESS_SPACE_IO       0x01
 #define PCI_BASE_ADDRESS_MEM_TYPE_MASK  0x06

@@ -5,7 +5,7 @@
  * The SEV firmware takes one command at a time through three registers of
  * the PSP's PCI function (AMD 55766, "Mailbox"): the host writes the system
  * physical address of the command buffer into CmdBufAddr_Lo/Hi, then the
- * command id into bits 25:16 of CmdResp.  The firmware reads the buffer,
+ * command id into bits 26:16 of CmdResp.  The firmware reads the buffer,
  * writes its results back into it, and sets bit 31 of CmdResp with the
  * status in bits 15:0.
  *
@@ -43,11 +43,6 @@
 
 #include "sev-api.h"
 
-/* CmdResp (AMD 55766, "Mailbox"). */
-#define PSP_CMDRESP_STATUS_MASK     0x0000ffffU
-#define PSP_CMDRESP_CMD_SHIFT       16
-#define PSP_CMDRESP_RESP            (1U << 31)
-
 /*
  * How long a command may take before the PSP is given up on; the boot-time
  * platform commands complete in milliseconds.
@@ -62,11 +57,11 @@
 #define SEV_ES_TMR_ORDER            (20 - PAGE_SHIFT)
 
 /*
- * The PSP functions with an SEV mailbox, as Linux's ccp driver lists them
- * (drivers/crypto/ccp/sp-pci.c): the registers are in BAR 2, at offsets
- * that differ between PSP versions but lie in one page.
+ * The PSP functions with an SEV mailbox, as Linux's ccp driver lists them:
+ * the registers are in one page of one BAR, at offsets that differ between
+ * PSP versions.
  */
-#define PSP_MBOX_BAR                PCI_BASE_ADDRESS_2
+#define PSP_MBOX_BAR    (PCI_BASE_ADDRESS_0 + 4 * PSP_SEV_MBOX_REG_BAR)
 
 struct psp_mbox_regs {
     uint16_t device;
@@ -76,9 +71,24 @@ struct psp_mbox_regs {
 };
 
 static const struct psp_mbox_regs __initconst psp_devices[] = {
-    { 0x1456, 0x10580, 0x105e0, 0x105e4 },
-    { 0x1486, 0x10980, 0x109e0, 0x109e4 },
-    { 0x14ca, 0x10980, 0x109e0, 0x109e4 },
+    {
+        .device = PSP_PCI_DEVICE_SEVV1_1456,
+        .cmdresp = PSP_SEV_MBOX_REG_V1_CMDRESP,
+        .cmdbuf_lo = PSP_SEV_MBOX_REG_V1_CMDBUF_ADDR_LO,
+        .cmdbuf_hi = PSP_SEV_MBOX_REG_V1_CMDBUF_ADDR_HI,
+    },
+    {
+        .device = PSP_PCI_DEVICE_SEVV2_1486,
+        .cmdresp = PSP_SEV_MBOX_REG_V2_CMDRESP,
+        .cmdbuf_lo = PSP_SEV_MBOX_REG_V2_CMDBUF_ADDR_LO,
+        .cmdbuf_hi = PSP_SEV_MBOX_REG_V2_CMDBUF_ADDR_HI,
+    },
+    {
+        .device = PSP_PCI_DEVICE_SEVV2_14CA,
+        .cmdresp = PSP_SEV_MBOX_REG_V2_CMDRESP,
+        .cmdbuf_lo = PSP_SEV_MBOX_REG_V2_CMDBUF_ADDR_LO,
+        .cmdbuf_hi = PSP_SEV_MBOX_REG_V2_CMDBUF_ADDR_HI,
+    },
 };
 
 static void __iomem *__ro_after_init cmdresp_reg;
@@ -126,10 +136,10 @@ static int psp_cmd(unsigned int cmd, void *buf)
 
     writel((uint32_t)pa, cmdbuf_lo_reg);
     writel((uint32_t)(pa >> 32), cmdbuf_hi_reg);
-    writel(cmd << PSP_CMDRESP_CMD_SHIFT, cmdresp_reg);
+    writel(MASK_INSR(cmd, SEV_CMDRESP_CMD_ID_MASK), cmdresp_reg);
 
     deadline = NOW() + MILLISECS(PSP_TIMEOUT_MS);
-    while ( !((reg = readl(cmdresp_reg)) & PSP_CMDRESP_RESP) )
+    while ( !((reg = readl(cmdresp_reg)) & SEV_CMDRESP_RESPONSE_MASK) )
     {
         if ( NOW() > deadline )
         {
@@ -141,7 +151,7 @@ static int psp_cmd(unsigned int cmd, void *buf)
         udelay(PSP_POLL_US);
     }
 
-    return reg & PSP_CMDRESP_STATUS_MASK;
+    return MASK_EXTR(reg, SEV_CMDRESP_STATUS_MASK);
 }
 
 /*
