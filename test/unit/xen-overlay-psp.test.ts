@@ -123,6 +123,10 @@ describe('xen-overlay sev-psp.c against the firmware model', async () => {
         // psp_cmd() refuses afterwards (-ENODEV) without touching the mailbox.
         expect(out).toContain(`status -19 - ${'00'.repeat(12)}`);
       }
+      // SHUTDOWN on restart stalls: boot went well, the restart path gives up after the timeout.
+      const out = await run(await exe, ['host stall=SHUTDOWN', 'reset', 'boot', 'shutdown']);
+      expect(mbox(out).at(-1)).toBe(`mbox ${hx(SHUTDOWN)} stall`);
+      expect(logs(out)).toEqual(['log info SEV: firmware API 1.52 build 4: platform INIT, SEV-ES', 'log err SEV: SHUTDOWN timed out after 5000 ms, PSP not used']);
     });
 
     it(`${cc}: platform left INIT by whatever ran before: SHUTDOWN first, then INIT`, async () => {
