@@ -623,6 +623,9 @@ struct outcome {
     uint64_t exit_info_2;
 };
 
+/* From dispatch(): a backend's access waits for the device model. */
+#define PENDING 2
+
 static int fail(struct vmgexit_result *res, uint32_t err, unsigned int field)
 {
     res->verdict = VMGEXIT_MALFORMED;
@@ -799,13 +802,14 @@ static const struct event *validate(const uint8_t *snap, uint64_t ghcb_gpa,
 }
 
 /*
- * Validates the event's scratch area and copies it once when it lies outside
- * the GHCB page.  Returns 1 when the event uses no scratch area.
+ * Validates the event's scratch area and, when `copy`, copies it when it lies
+ * outside the GHCB page (not again when a pending request resumes: the copy
+ * is still in the work area).  Returns 1 when the event uses no scratch area.
  */
 static int setup_scratch(struct vcpu *v, const struct event *ev,
                          const uint8_t *snap, uint64_t ghcb_gpa,
                          struct vmgexit_work *work, struct scratch *s,
-                         struct vmgexit_result *res)
+                         bool copy, struct vmgexit_result *res)
 {
     uint64_t info2 = get64(snap, OFF_SW_EXIT_INFO_2);
     uint64_t len = 0;
@@ -845,7 +849,7 @@ static int setup_scratch(struct vcpu *v, const struct event *ev,
 
     if ( check_scratch(snap, ghcb_gpa, len, wraps, s, res) )
         return -1;
-    if ( !s->in_ghcb &&
+    if ( copy && !s->in_ghcb &&
          !vmgexit_be_read_guest(v, s->gpa, work->scratch, s->len) )
         return bad_scratch(res);
 
@@ -877,6 +881,11 @@ static void inject_exception(struct vcpu *v, struct outcome *o,
     o->exit_info_2 = vmgexit_be_exception_event(v, vector);
 }
 
+/*
+ * One access at a time: an access the device model must answer makes the
+ * request pending (PENDING), and it resumes at that access, the ones before
+ * it not repeated (work->io_done).
+ */
 static int do_ioio(struct vcpu *v, const uint8_t *snap,
                    const struct scratch *s, bool use_scratch, uint8_t *page,
                    struct vmgexit_work *work, struct outcome *o,
@@ -887,17 +896,24 @@ static int do_ioio(struct vcpu *v, const uint8_t *snap,
     unsigned int size = ioio_size(info1);
     bool in = info1 & SVM_IOIO_TYPE_MASK;
     unsigned int i, k, count;
+    uint32_t val;
 
     if ( !use_scratch )
     {
         if ( in )
-            output(o, &f_rax, vmgexit_be_io_in(v, port, size));
+        {
+            if ( !vmgexit_be_io_in(v, port, size, &val) )
+                return PENDING;
+            output(o, &f_rax, val);
+        }
         else
         {
             uint64_t mask = size == 4 ? 0xffffffffULL
                                       : (1ULL << (8 * size)) - 1;
 
-            vmgexit_be_io_out(v, port, size, get64(snap, OFF_RAX) & mask);
+            if ( !vmgexit_be_io_out(v, port, size,
+                                    get64(snap, OFF_RAX) & mask) )
+                return PENDING;
         }
 
         return 0;
@@ -909,10 +925,13 @@ static int do_ioio(struct vcpu *v, const uint8_t *snap,
         /* work->scratch is free: an outside IN area is only overwritten. */
         uint8_t *buf = work->scratch;
 
-        for ( i = 0; i < count; i++ )
+        for ( i = work->io_done; i < count; i++ )
         {
-            uint32_t val = vmgexit_be_io_in(v, port, size);
-
+            if ( !vmgexit_be_io_in(v, port, size, &val) )
+            {
+                work->io_done = i;
+                return PENDING;
+            }
             for ( k = 0; k < size; k++ )
                 buf[i * size + k] = val >> (8 * k);
         }
@@ -923,13 +942,16 @@ static int do_ioio(struct vcpu *v, const uint8_t *snap,
     {
         const uint8_t *src = s->in_ghcb ? snap + s->offset : work->scratch;
 
-        for ( i = 0; i < count; i++ )
+        for ( i = work->io_done; i < count; i++ )
         {
-            uint32_t val = 0;
-
+            val = 0;
             for ( k = 0; k < size; k++ )
                 val |= (uint32_t)src[i * size + k] << (8 * k);
-            vmgexit_be_io_out(v, port, size, val);
+            if ( !vmgexit_be_io_out(v, port, size, val) )
+            {
+                work->io_done = i;
+                return PENDING;
+            }
         }
 
         return 0;
@@ -1098,14 +1120,17 @@ static int dispatch(struct vcpu *v, const struct event *ev,
     {
         uint8_t buf[MMIO_MAX_LENGTH];
 
-        vmgexit_be_mmio_read(v, info1, buf, s->len);
+        if ( !vmgexit_be_mmio_read(v, info1, buf, s->len) )
+            return PENDING;
         return put_scratch(v, page, s, buf, s->len, res);
     }
 
     case H_MMIO_WRITE:
-        vmgexit_be_mmio_write(v, info1,
-                              s->in_ghcb ? snap + s->offset : work->scratch,
-                              s->len);
+        if ( !vmgexit_be_mmio_write(v, info1,
+                                    s->in_ghcb ? snap + s->offset
+                                               : work->scratch,
+                                    s->len) )
+            return PENDING;
         break;
 
     case H_AP_HLT_LOOP:
@@ -1168,18 +1193,21 @@ static void respond(uint8_t *page, uint64_t info1, uint64_t info2,
     res->exit_info_2 = info2;
 }
 
-void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
-                    const struct vmgexit_guest *guest,
-                    struct vmgexit_work *work, struct vmgexit_result *res)
+/*
+ * Validates and answers the request in work->snap.  `first`: the request is
+ * new (copy an outside scratch area in); otherwise it resumes after
+ * VMGEXIT_PENDING.  Validation is repeated on the unchanged snapshot and
+ * finds the same event.
+ */
+static void run(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
+                const struct vmgexit_guest *guest, struct vmgexit_work *work,
+                bool first, struct vmgexit_result *res)
 {
     struct scratch s = { .in_ghcb = false };
     struct outcome o = { .verdict = VMGEXIT_NO_ACTION };
     const struct event *ev;
     unsigned int i;
     int rc;
-
-    /* The only read of the shared page: everything below uses the snapshot. */
-    memcpy(work->snap, page, VMGEXIT_PAGE_SIZE);
 
     memset(res, 0, sizeof(*res));
     res->field = NO_FIELD;
@@ -1190,10 +1218,16 @@ void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
         rc = -1;
     else
     {
-        rc = setup_scratch(v, ev, work->snap, ghcb_gpa, work, &s, res);
+        rc = setup_scratch(v, ev, work->snap, ghcb_gpa, work, &s, first, res);
         if ( rc >= 0 )
             rc = dispatch(v, ev, work->snap, &s, rc == 0, page, guest, work,
                           &o, res);
+    }
+
+    if ( rc == PENDING )
+    {
+        res->verdict = VMGEXIT_PENDING;
+        return;
     }
 
     if ( rc < 0 )
@@ -1217,4 +1251,22 @@ void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
     for ( i = 0; i < o.nr_out; i++ )
         set_field(page, o.out[i], o.out_val[i]);
     respond(page, GHCB_HV_RESP_NO_ACTION, o.exit_info_2, res);
+}
+
+void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
+                    const struct vmgexit_guest *guest,
+                    struct vmgexit_work *work, struct vmgexit_result *res)
+{
+    /* The only read of the shared page: everything below uses the snapshot. */
+    memcpy(work->snap, page, VMGEXIT_PAGE_SIZE);
+    work->io_done = 0;
+
+    run(v, page, ghcb_gpa, guest, work, true, res);
+}
+
+void vmgexit_resume(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
+                    const struct vmgexit_guest *guest,
+                    struct vmgexit_work *work, struct vmgexit_result *res)
+{
+    run(v, page, ghcb_gpa, guest, work, false, res);
 }

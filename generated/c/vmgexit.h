@@ -28,6 +28,7 @@ enum vmgexit_verdict {
     VMGEXIT_EXCEPTION,          /* answered: inject SW_EXITINFO2 */
     VMGEXIT_MALFORMED,          /* answered: SW_EXITINFO1 = 2, GHCB_ERR_* */
     VMGEXIT_TERMINATE,          /* not answered: the guest is to be ended */
+    VMGEXIT_PENDING,            /* not answered yet: see vmgexit_resume() */
 };
 
 /* The guest, as the caller knows it. */
@@ -43,6 +44,8 @@ struct vmgexit_guest {
 struct vmgexit_work {
     uint8_t snap[VMGEXIT_PAGE_SIZE];
     uint8_t scratch[VMGEXIT_SCRATCH_MAX];
+    /* String I/O operations done before a VMGEXIT_PENDING verdict. */
+    unsigned int io_done;
 };
 
 struct vmgexit_result {
@@ -58,9 +61,23 @@ struct vmgexit_result {
 /*
  * Handles one VMGEXIT: `page` is the guest-shared GHCB page, mapped by the
  * caller, at guest physical address `ghcb_gpa`.  The response is written
- * into `page` unless the verdict is VMGEXIT_TERMINATE.
+ * into `page` unless the verdict is VMGEXIT_TERMINATE or VMGEXIT_PENDING.
  */
 void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
+                    const struct vmgexit_guest *guest,
+                    struct vmgexit_work *work, struct vmgexit_result *res);
+
+/*
+ * VMGEXIT_PENDING: an I/O or MMIO backend returned false, its access waits
+ * for the device model.  Once it has answered, the caller calls
+ * vmgexit_resume() with the same `guest` and `work` and the page mapped
+ * again: the request continues from the snapshot (the shared page and an
+ * outside scratch area are not read again), the backend that returned false
+ * is called again with the same arguments and must now complete, and the
+ * response is written as by vmgexit_handle().  It may be VMGEXIT_PENDING
+ * again (string I/O: one access at a time).
+ */
+void vmgexit_resume(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
                     const struct vmgexit_guest *guest,
                     struct vmgexit_work *work, struct vmgexit_result *res);
 
@@ -73,7 +90,9 @@ void vmgexit_handle(struct vcpu *v, uint8_t *page, uint64_t ghcb_gpa,
  * ext_guest_request is the SW_EXITINFO2 of the answer; ext_guest_request
  * reads the guest's page count from *npages and returns the count needed
  * there (RBX of the answer).  read_guest copies an outside scratch area
- * in once per request; write_guest copies results back.
+ * in once per request; write_guest copies results back.  io_in, io_out,
+ * mmio_read and mmio_write return false when the access went to the device
+ * model and its answer is not there yet (VMGEXIT_PENDING).
  */
 uint64_t vmgexit_be_dr7_read(struct vcpu *v);
 void vmgexit_be_dr7_write(struct vcpu *v, uint64_t val);
@@ -84,12 +103,13 @@ void vmgexit_be_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
                       uint64_t xcr0, uint64_t xss, uint32_t out[4]);
 bool vmgexit_be_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool vmgexit_be_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
-uint32_t vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes);
-void vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes,
+bool vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes,
+                      uint32_t *val);
+bool vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes,
                        uint32_t val);
-void vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf,
+bool vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf,
                           unsigned int len);
-void vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf,
+bool vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf,
                            unsigned int len);
 uint64_t vmgexit_be_vmmcall(struct vcpu *v, uint64_t rax, uint8_t cpl);
 void vmgexit_be_invd(struct vcpu *v);

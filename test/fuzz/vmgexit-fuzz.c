@@ -31,7 +31,18 @@ static const uint64_t gpas[4] = { 0x7f000, 0, 0xfffffffffffff000ULL, 0x100000000
 /* The vCPU: the racing guest scribbles on race_page from the first backend call. */
 struct vcpu {
     uint8_t *race_page;
+    /* Flag 0x80: each device access waits for the device model once. */
+    bool defer, pending;
 };
+
+/* True: this access goes to the device model, answered on the next call. */
+static bool defer(struct vcpu *v)
+{
+    if ( !v->defer )
+        return false;
+    v->pending = !v->pending;
+    return v->pending;
+}
 
 static void check(int ok)
 {
@@ -66,29 +77,36 @@ void vmgexit_be_cpuid(struct vcpu *v, uint32_t l, uint32_t s, uint64_t x, uint64
 bool vmgexit_be_rdmsr(struct vcpu *v, uint32_t i, uint64_t *val) { race(v); *val = i; return !(i & 1); }
 bool vmgexit_be_wrmsr(struct vcpu *v, uint32_t i, uint64_t val) { race(v); (void)val; return !(i & 1); }
 
-uint32_t vmgexit_be_io_in(struct vcpu *v, uint16_t p, unsigned int s)
+bool vmgexit_be_io_in(struct vcpu *v, uint16_t p, unsigned int s, uint32_t *val)
 {
     race(v);
     check(s == 1 || s == 2 || s == 4);
-    return p;
+    if ( defer(v) )
+        return false;
+    *val = p;
+    return true;
 }
 
-void vmgexit_be_io_out(struct vcpu *v, uint16_t p, unsigned int s, uint32_t val)
+bool vmgexit_be_io_out(struct vcpu *v, uint16_t p, unsigned int s, uint32_t val)
 {
     race(v);
     (void)p;
     (void)val;
     check(s == 1 || s == 2 || s == 4);
+    return !defer(v);
 }
 
-void vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf, unsigned int len)
+bool vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf, unsigned int len)
 {
     race(v);
     check(len >= 1 && len <= MMIO_MAX);
+    if ( defer(v) )
+        return false;
     memset(buf, (int)(gpa & 0xff), len);
+    return true;
 }
 
-void vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf, unsigned int len)
+bool vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf, unsigned int len)
 {
     volatile uint8_t sink = 0;
     const uint8_t *b = buf;
@@ -100,6 +118,7 @@ void vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf, unsign
     for ( i = 0; i < len; i++ )
         sink ^= b[i];
     (void)sink;
+    return !defer(v);
 }
 
 uint64_t vmgexit_be_vmmcall(struct vcpu *v, uint64_t rax, uint8_t cpl) { race(v); return rax + cpl; }
@@ -212,8 +231,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     guest.features = 0x3;
     guest.sev_features = (flags & 0x40) ? 1 : 0;
     v.race_page = racing ? page : NULL;
+    v.defer = flags & 0x80;
+    v.pending = false;
 
     vmgexit_handle(&v, page, gpa, &guest, work, &res);
+    /* One round trip per access: at most one per scratch byte. */
+    for ( i = 0; res.verdict == VMGEXIT_PENDING; i++ )
+    {
+        check(v.defer && v.pending && i <= VMGEXIT_SCRATCH_MAX);
+        if ( racing )
+            memset(page + SHARED_START, 0xee, SHARED_END - SHARED_START);
+        vmgexit_resume(&v, page, gpa, &guest, work, &res);
+    }
 
     check(res.verdict <= VMGEXIT_TERMINATE);
     /* Fail closed: an SEV-SNP guest's unregistered GHCB is never served. */

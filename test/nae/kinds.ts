@@ -10,7 +10,8 @@ import { Status, type Request, type Response } from '../harness/process.ts';
 
 export const NaeKind = { LOAD: 0x40, RUN: 0x41 } as const;
 export const NAE_KIND_NAMES: Record<number, string> = { 0x40: 'nae-load', 0x41: 'nae-run' };
-export const RunFlag = { SNP: 1, REGISTERED: 2, RACE: 4, FULL_PAGE: 8 } as const;
+// DEFER: the C backend's device accesses wait for the device model once each (vmgexit_resume); the model answers synchronously and the outcome must be the same.
+export const RunFlag = { SNP: 1, REGISTERED: 2, RACE: 4, FULL_PAGE: 8, DEFER: 16 } as const;
 export const NR_SLOTS = 64;
 
 export function naeHarnessModule(): HarnessModule {

@@ -151,6 +151,7 @@ export function randomCase(rng: Rng, slot: number, base: Scenario, codes: readon
   let flags = base.snp ? RunFlag.SNP : 0;
   if (rng.chance(0.1)) flags ^= RunFlag.SNP;
   if (rng.chance(0.1)) flags |= RunFlag.RACE;
+  if (rng.chance(0.25)) flags |= RunFlag.DEFER;
   // Mostly the registered GHCB (an SEV-SNP guest's requests fail closed without one), sometimes none or another.
   let registeredGpa = 0n;
   if (rng.chance(0.9)) {

@@ -32,10 +32,10 @@ describe('VMGEXIT validator: TypeScript model vs generated C', () => {
   }, 120_000);
   afterAll(async () => proc?.close());
 
-  it('agrees on every golden scenario, complete output page included, with and without a racing guest', async () => {
+  it('agrees on every golden scenario, complete output page included, with and without a racing guest, answered at once or after a device-model round trip', async () => {
     const reqs: Request[] = [];
     scen.forEach((s, slot) => {
-      for (const race of [0, RunFlag.RACE]) {
+      for (const race of [0, RunFlag.RACE, RunFlag.DEFER, RunFlag.RACE | RunFlag.DEFER]) {
         reqs.push(runRequest({ slot, flags: (s.snp ? RunFlag.SNP : 0) | RunFlag.REGISTERED | race | RunFlag.FULL_PAGE, ghcbGpa: GHCB_GPA, registeredGpa: GHCB_GPA, patches: [] }));
       }
     });

@@ -4,6 +4,7 @@ import type { PatchDef } from '../types.ts';
 import { bootDetectPatch } from './boot-detect.ts';
 import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
+import { naeEventsPatch } from './nae-events.ts';
 import { pspDriverPatch } from './psp-driver.ts';
 
-export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch, pspDriverPatch];
+export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch, pspDriverPatch, naeEventsPatch];

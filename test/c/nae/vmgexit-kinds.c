@@ -9,6 +9,10 @@
  *   0x40 load:  u8 slot, page[4096]                  -> (empty)
  *   0x41 run:   u8 slot, u8 flags, u64 ghcb_gpa, u64 registered_gpa,
  *               u16 npatch, { u16 offset, u8 len, u8 bytes[len] }...
+ *               (flags: RUN_SNP, RUN_REGISTERED, RUN_RACE, RUN_FULL_PAGE,
+ *               RUN_DEFER: every I/O and MMIO access first waits for the
+ *               "device model", and the request is resumed until answered;
+ *               the outcome must be the model's synchronous one)
  *               -> u8 verdict, u32 error, u16 field, u64 exit_info_1,
  *                  u64 exit_info_2, u64 page digest, u64 effects digest
  *                  [, page[4096] when flags & RUN_FULL_PAGE]
@@ -29,6 +33,7 @@
 #define RUN_REGISTERED 0x2
 #define RUN_RACE       0x4
 #define RUN_FULL_PAGE  0x8
+#define RUN_DEFER      0x10
 
 enum call {
     CALL_DR7_WRITE = 1, CALL_RDTSC = 2, CALL_RDPMC = 3, CALL_CPUID = 4, CALL_RDMSR = 5, CALL_WRMSR = 6,
@@ -101,7 +106,36 @@ struct vcpu {
     struct digest effects;
     uint64_t dr7, tsc, jump_table, spec_ctrl, tsc_deadline;
     uint8_t *race_page;             /* scribbled on by the first backend call */
+    /* RUN_DEFER: the access waiting for the device model. */
+    bool defer, pending, broken;
+    uint64_t pend[4];
 };
+
+/*
+ * RUN_DEFER: an access first goes to the device model (true: the backend
+ * returns false, pending); the call that resumes it must repeat it exactly,
+ * otherwise the run is marked broken (and cannot match the model).
+ */
+static bool deferred(struct vcpu *v, uint64_t call, uint64_t a, uint64_t b,
+                     uint64_t c)
+{
+    if ( !v->defer )
+        return false;
+    if ( v->pending )
+    {
+        if ( v->pend[0] != call || v->pend[1] != a || v->pend[2] != b ||
+             v->pend[3] != c )
+            v->broken = true;
+        v->pending = false;
+        return false;
+    }
+    v->pending = true;
+    v->pend[0] = call;
+    v->pend[1] = a;
+    v->pend[2] = b;
+    v->pend[3] = c;
+    return true;
+}
 
 #define OFF(f) offsetof(struct ghcb, save.f)
 
@@ -239,33 +273,51 @@ bool vmgexit_be_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
     return true;
 }
 
-uint32_t vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes)
+bool vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes, uint32_t *out)
 {
     uint32_t val = ((uint32_t)port * 0x0101U) ^ 0xa5a5a5a5U;
 
+    if ( deferred(v, CALL_IO_IN, port, bytes, 0) )
+        return false;
     LOG(v, CALL_IO_IN, port, bytes);
-    return bytes == 4 ? val : val & ((1U << (8 * bytes)) - 1);
+    *out = bytes == 4 ? val : val & ((1U << (8 * bytes)) - 1);
+    return true;
 }
 
-void vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes, uint32_t val)
+bool vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes, uint32_t val)
 {
+    if ( deferred(v, CALL_IO_OUT, port, bytes, val) )
+        return false;
     LOG(v, CALL_IO_OUT, port, bytes, val);
+    return true;
 }
 
-void vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf, unsigned int len)
+bool vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf, unsigned int len)
 {
     uint8_t *b = buf;
     unsigned int i;
 
+    if ( deferred(v, CALL_MMIO_READ, gpa, len, 0) )
+        return false;
     LOG(v, CALL_MMIO_READ, gpa, len);
     for ( i = 0; i < len; i++ )
         b[i] = model_byte((uint32_t)gpa, (uint32_t)(gpa >> 32), i, 0x3c3c3c3cU);
+    return true;
 }
 
-void vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf, unsigned int len)
+bool vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf, unsigned int len)
 {
+    const uint8_t *b = buf;
+    uint64_t first = 0;
+    unsigned int i;
+
+    for ( i = 0; i < len && i < 8; i++ )
+        first |= (uint64_t)b[i] << (8 * i);
+    if ( deferred(v, CALL_MMIO_WRITE, gpa, len, first) )
+        return false;
     LOG(v, CALL_MMIO_WRITE, gpa, len);
     digest_bytes(&v->effects, buf, len);
+    return true;
 }
 
 uint64_t vmgexit_be_vmmcall(struct vcpu *v, uint64_t rax, uint8_t cpl)
@@ -409,7 +461,23 @@ static enum harness_status run_kind(const uint8_t *in, uint32_t len, struct harn
     guest.features = MODEL_FEATURES;
     guest.sev_features = MODEL_SEV_FEATURES;
 
+    v.defer = flags & RUN_DEFER;
     vmgexit_handle(&v, page, harness_get_u64(in + 2), &guest, &work, &res);
+    /* At most one round trip per access: a string I/O of 64 KiB is 65536. */
+    for ( i = 0; res.verdict == VMGEXIT_PENDING && i <= VMGEXIT_SCRATCH_MAX; i++ )
+    {
+        if ( !v.pending )
+            v.broken = true;
+        /* Another vCPU may write the page while this one waits. */
+        if ( flags & RUN_RACE )
+        {
+            v.race_page = page;
+            race(&v);
+        }
+        vmgexit_resume(&v, page, harness_get_u64(in + 2), &guest, &work, &res);
+    }
+    if ( v.broken || v.pending || res.verdict == VMGEXIT_PENDING )
+        digest_word(&v.effects, 0xbad0bad0U);
 
     digest_init(&pd);
     digest_bytes(&pd, page, VMGEXIT_PAGE_SIZE);

@@ -141,30 +141,38 @@ bool vmgexit_be_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
     return guest_wrmsr(v, msr, val) == X86EMUL_OKAY;
 }
 
-uint32_t vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes)
+bool vmgexit_be_io_in(struct vcpu *v, uint16_t port, unsigned int bytes,
+                      uint32_t *val)
 {
     unsupported(v, "IOIO");
+    *val = ~0U;
 
-    return ~0U;
+    return true;
 }
 
-void vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes,
+bool vmgexit_be_io_out(struct vcpu *v, uint16_t port, unsigned int bytes,
                        uint32_t val)
 {
     unsupported(v, "IOIO");
+
+    return true;
 }
 
-void vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf,
+bool vmgexit_be_mmio_read(struct vcpu *v, uint64_t gpa, void *buf,
                           unsigned int len)
 {
     unsupported(v, "MMIO_READ");
     memset(buf, 0xff, len);
+
+    return true;
 }
 
-void vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf,
+bool vmgexit_be_mmio_write(struct vcpu *v, uint64_t gpa, const void *buf,
                            unsigned int len)
 {
     unsupported(v, "MMIO_WRITE");
+
+    return true;
 }
 
 uint64_t vmgexit_be_vmmcall(struct vcpu *v, uint64_t rax, uint8_t cpl)
