@@ -4,5 +4,6 @@ import type { PatchDef } from '../types.ts';
 import { bootDetectPatch } from './boot-detect.ts';
 import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
+import { vcpuSetupPatch } from './vcpu-setup.ts';
 
-export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch];
+export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch, vcpuSetupPatch];
