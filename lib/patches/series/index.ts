@@ -2,8 +2,9 @@
 // code of the same patch.
 import type { PatchDef } from '../types.ts';
 import { bootDetectPatch } from './boot-detect.ts';
+import { cocoOptionPatch } from './coco-option.ts';
 import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
 import { vcpuSetupPatch } from './vcpu-setup.ts';
 
-export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch, vcpuSetupPatch];
+export const SERIES: readonly PatchDef[] = [msrProtocolPatch, ghcbPagePatch, bootDetectPatch, vcpuSetupPatch, cocoOptionPatch];

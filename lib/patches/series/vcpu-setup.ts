@@ -58,10 +58,10 @@ export const vcpuSetupPatch: PatchDef = {
       'the C-bit position and physical address reduction sev_init() read from ' +
       'the host, so neither the toolstack nor the guest configuration can ' +
       'change them.',
-    'Not done yet: the SEV-ES host save area VMRUN needs (Type B host state), ' +
-      'the firmware commands that launch the guest (a VMRUN before them fails ' +
-      'the consistency checks and the domain is crashed as for any bad ' +
-      'VMCB), and the toolstack option.',
+    'Not done yet: the SEV-ES host save area VMRUN needs (Type B host state) ' +
+      'and the firmware commands that launch the guest (a VMRUN before them ' +
+      'fails the consistency checks and the domain is crashed as for any bad ' +
+      'VMCB). The next patch lets the toolstack ask for such a domain.',
     'The VMCB field (vmsa_pa, 0x108), the exit codes (0x8F, 0x90, 0x94) and ' +
       'the GENERAL2 intercept bits (15, 16, 20) are rendered by ' +
       'xen-sev-codegen from AMD 24593 (APM vol. 2) Appendix B and C, only ' +
