@@ -166,3 +166,37 @@ export function enumBlock(header: string, file: string): { start: number; end: n
   const end = header.indexOf('\n};', start);
   return { start, end };
 }
+
+/**
+ * Adds to Xen's enum GenericIntercept2bits the bits of the model's second
+ * intercept word (VMCB offset 0x10, Table B-1) that the series' code names
+ * (GENERAL2_INTERCEPT_<BIT NAME>) and the enum lacks, in bit order after its
+ * last entry.
+ */
+export function insertGeneral2Intercepts(model: EModel, header: string, used: ReadonlySet<string>, file: string): string {
+  const layout = model.layouts.get('intercept_word4');
+  if (!layout) throw new Error('schema has no intercept_word4 layout');
+  const start = header.indexOf('enum GenericIntercept2bits\n{\n');
+  if (start < 0) throw new UserError(`${file}: no enum GenericIntercept2bits`);
+  const end = header.indexOf('\n};', start);
+  const block = header.slice(start, end);
+  const have = new Map<number, string>();
+  for (const m of block.matchAll(/^ {4}(GENERAL2_INTERCEPT_[A-Z0-9_]+) *= 1u? << (\d+),?$/gm)) have.set(Number(m[2]), m[1]!);
+  const add = layout.bits
+    .filter((b) => !b.reserved && b.width === 1)
+    .map((b) => ({ name: `GENERAL2_INTERCEPT_${b.name.toUpperCase()}`, lsb: b.lsb }))
+    .filter((b) => used.has(b.name) && !have.has(b.lsb));
+  if (add.length === 0) return header;
+  const top = Math.max(...have.keys());
+  if (add.some((b) => b.lsb < top)) throw new UserError(`${file}: enum GenericIntercept2bits: a used bit below ${top} is missing`);
+  // Xen's entries pad the name so that '=' lines up, except the long ones.
+  const column = /^( {4}GENERAL2_INTERCEPT_VMRUN *)=/m.exec(block)?.[1]?.length ?? 0;
+  const lines = add
+    .sort((a, b) => a.lsb - b.lsb)
+    .map((b) => {
+      const head = `    ${b.name}`;
+      const name = head.length < column ? head.padEnd(column) : `${head} `;
+      return `${name}= ${b.lsb === 31 ? '1u' : '1'} << ${b.lsb},`;
+    });
+  return `${header.slice(0, end)}\n${lines.join('\n')}${header.slice(end)}`;
+}

@@ -136,10 +136,10 @@ describe.skipIf(missing !== null)('plain Xen 4.17.5 booted under QEMU TCG', () =
 
 /**
  * The committed xen-4.17 series applied to the same tree, its hypervisor built
- * with CONFIG_AMD_SEV=y: it must boot as the plain one does. The series adds no
- * tools, so the plain build's tools serve.
+ * with CONFIG_AMD_SEV=y and its tools (which add xl.cfg's coco option): it
+ * must boot as the plain one does, and refuse a coco = "sev-es" guest.
  */
-async function seriesHypervisor(): Promise<string> {
+async function seriesBuild(): Promise<{ xen: string; tools: string }> {
   const tree = (await xenTree()).path!;
   const work = tempDir('xen-boot-series');
   const patched = join(work, 'xen');
@@ -149,7 +149,7 @@ async function seriesHypervisor(): Promise<string> {
     const a = await execa('git', ['apply', join(dir, f)], { cwd: patched, reject: false });
     expect(a.exitCode, `${f}: ${a.stderr}`).toBe(0);
   }
-  const r = await execa('nice', ['-n', '10', join(REPO_ROOT, 'scripts/xen-build'), '--src', patched, '--kconfig', 'CONFIG_UNSUPPORTED=y CONFIG_AMD_SEV=y', '--hypervisor-only'], {
+  const r = await execa('nice', ['-n', '10', join(REPO_ROOT, 'scripts/xen-build'), '--src', patched, '--kconfig', 'CONFIG_UNSUPPORTED=y CONFIG_AMD_SEV=y'], {
     env: { MAKEFLAGS: '' },
     stdout: 'pipe',
     stderr: ['pipe', 'inherit'],
@@ -160,28 +160,33 @@ async function seriesHypervisor(): Promise<string> {
   expect(r.exitCode, r.stderr.slice(-4000)).toBe(0);
   const out = r.stdout.trim();
   expect(readFileSync(join(out, '.config'), 'utf8')).toMatch(/^CONFIG_AMD_SEV=y$/m);
-  return join(out, 'xen');
+  return { xen: join(out, 'xen'), tools: join(out, 'dest') };
 }
 
 describe.skipIf(missing !== null || process.env.XEN_BOOT_XEN !== undefined)('the xen-4.17 series, CONFIG_AMD_SEV=y, booted under QEMU TCG', () => {
-  it('says in one boot line why SEV-ES is unavailable, runs xl info and a PVH guest (no regression)', async () => {
-    const { tools } = await hypervisorAndTools();
-    const xen = await seriesHypervisor();
+  it('says in one boot line why SEV-ES is unavailable, runs xl info and a PVH guest, refuses coco = "sev-es"', async () => {
+    const { xen, tools } = await seriesBuild();
     const r = await execa(
       'nice',
       [
-        '-n', '10', boot, '--xen', xen, '--tools', tools, '--timeout', String(BOOT_TIMEOUT_S), '--checks', 'xl-info,pvh-domu',
+        '-n', '10', boot, '--xen', xen, '--tools', tools, '--timeout', String(BOOT_TIMEOUT_S), '--checks', 'xl-info,pvh-domu', '--coco-test',
         '--expect-sev-line', 'SEV-ES: (not )?available',
+        '--expect-xen-line', 'SEV-ES guest refused: ',
       ],
       { stdout: 'pipe', stderr: ['pipe', 'inherit'], reject: false, timeout: (BOOT_TIMEOUT_S + 60) * 1000 },
     );
     const lines = r.stderr.split('\n');
+    const why = r.stderr.slice(-3000);
+    // The reason of the refusal, on Xen's console (what `xl dmesg` shows).
+    expect(lines, why).toContainEqual(expect.stringMatching(/^xen-boot: xen line: \(XEN\) .*SEV-ES guest refused: this host cannot run them \(see Xen's SEV-ES boot line\)$/));
     // QEMU's qemu64 CPU stops at CPUID leaf 0x8000000a: the one line says why.
-    expect(lines, r.stderr.slice(-3000)).toContainEqual(expect.stringMatching(/^xen-boot: xen line: \(XEN\) SEV-ES: not available: no CPUID leaf 0x8000001f$/));
-    expect(lines, r.stderr.slice(-3000)).toContain('xen-boot: check xl-info ok');
-    expect(lines, r.stderr.slice(-3000)).toContainEqual(expect.stringMatching(/^xen-boot: check pvh-domu ok: booted to init and powered off in \d+s$/));
-    expect(lines, r.stderr.slice(-3000)).toContain('xen-boot: verdict pass');
-    expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
+    expect(lines, why).toContainEqual(expect.stringMatching(/^xen-boot: xen line: \(XEN\) SEV-ES: not available: no CPUID leaf 0x8000001f$/));
+    expect(lines, why).toContain('xen-boot: check xl-info ok');
+    expect(lines, why).toContainEqual(expect.stringMatching(/^xen-boot: check pvh-domu ok: booted to init and powered off in \d+s$/));
+    // libxl names the refusal; Xen's console (xl dmesg) has the reason.
+    expect(lines, why).toContainEqual(expect.stringMatching(/^xen-boot: coco xl: libxl: error: .*Xen cannot create an SEV-ES guest here \(`xl dmesg` says why\)$/));
+    expect(lines, why).toContainEqual(expect.stringMatching(/^xen-boot: check coco-sev-es ok: refused \(exit [1-9]\d*\) in \d+ line\(s\)$/));
+    expect(lines, why).toContain('xen-boot: verdict pass');
+    expect(r.exitCode, why).toBe(0);
   }, TEST_TIMEOUT * 2);
 });
-

@@ -10,8 +10,27 @@ import { addedLines } from '../../lib/patches/lint.ts';
 import { mailHeader, seriesDir, seriesFiles } from './patches-series.ts';
 
 /** VMCB control-area fields the series' code uses, with their APM offsets. */
-const APM_CONTROL_AREA: [string, number][] = [['ghcb_gpa', 0xa0]];
-const APM_EXIT_CODES: [string, number][] = [['VMEXIT_VMGEXIT', 0x403]];
+const APM_CONTROL_AREA: [string, number][] = [
+  ['ghcb_gpa', 0xa0],
+  ['vmsa_pa', 0x108], // Table B-1: VMSA pointer (SEV-ES), bits 51:12
+];
+const APM_EXIT_CODES: [string, number][] = [
+  ['VMEXIT_VMGEXIT', 0x403],
+  ['VMEXIT_EFER_WRITE_TRAP', 0x8f], // Appendix C: 8Fh EFER_WRITE_TRAP
+  ['VMEXIT_CR0_WRITE_TRAP', 0x90], // 90h-9Fh CR[0-15]_WRITE_TRAP
+  ['VMEXIT_CR4_WRITE_TRAP', 0x94],
+];
+/** Table B-1, offset 010h: bit 15 traps EFER writes, bits 16+n trap CRn writes. */
+const APM_GENERAL2_BITS: [string, number][] = [
+  ['GENERAL2_INTERCEPT_EFER_WRITE_TRAP', 15],
+  ['GENERAL2_INTERCEPT_CR0_WRITE_TRAP', 16],
+  ['GENERAL2_INTERCEPT_CR4_WRITE_TRAP', 20],
+];
+/** APM 7.10.1 / 15.34.1 / 15.35.1: CPUID Fn8000_001F fields the series uses. */
+const APM_8000001F: Record<string, bigint> = {
+  CPUID_8000001F_EAX_SEV_MASK: 1n << 1n,
+  CPUID_8000001F_EAX_SEV_ES_MASK: 1n << 3n,
+};
 
 /** 56421 2.3.1: GHCBInfo codes and the bit ranges of the messages the series answers. */
 const GHCB_MSR_VALUES: Record<string, bigint> = {
@@ -62,6 +81,33 @@ for (const target of ['xen-4.17', 'staging']) {
       for (const [name, value] of APM_EXIT_CODES) {
         expect(all()).toMatch(new RegExp(`^\\+    ${name} *= *${value}, /\\* 0x${value.toString(16)} \\*/$`, 'm'));
       }
+    });
+
+    it('adds the GENERAL2 write-trap intercept bits at their APM positions', () => {
+      for (const [name, bit] of APM_GENERAL2_BITS) {
+        expect(all()).toMatch(new RegExp(`^\\+    ${name} *= 1 << ${bit},$`, 'm'));
+      }
+    });
+
+    it("defines the CPUID Fn8000_001F bits with the APM's values", () => {
+      const text = all();
+      for (const [name, value] of Object.entries(APM_8000001F)) {
+        const m = new RegExp(`^\\+#define ${name}\\s+(0x[0-9a-f]+)U?$`, 'm').exec(text);
+        expect(m, name).not.toBeNull();
+        expect(BigInt(m![1]!), name).toBe(value);
+      }
+      // EBX[5:0] C-bit position, EBX[11:6] physical address reduction.
+      expect(text).toMatch(/^\+#define CPUID_8000001F_EBX_CBIT_POSITION_MASK\s+0x3fU$/m);
+      expect(text).toMatch(/^\+#define CPUID_8000001F_EBX_PHYS_ADDR_REDUCTION_MASK\s+0xfc0U$/m);
+    });
+
+    it(`adds XEN_X86_SEV_ES as misc flag bit 1${target === 'staging' ? ' and bumps the domctl interface version' : ' without a domctl interface bump'}`, () => {
+      const text = all();
+      expect(text).toMatch(/^\+#define XEN_X86_SEV_ES +\(1u << 1\)$/m);
+      expect(text).toMatch(/^\+#define XEN_X86_MISC_FLAGS_MAX XEN_X86_SEV_ES$/m);
+      const bump = /^\+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000019$/m;
+      if (target === 'staging') expect(text).toMatch(bump);
+      else expect(text).not.toMatch(/^\+#define XEN_DOMCTL_INTERFACE_VERSION/m);
     });
 
     it("defines the GHCB MSR protocol with 56421's values, and only those it uses", () => {
