@@ -1,6 +1,6 @@
 // Plain-object codec for a struct tree: interfaces, zod schemas, and
 // straight-line DataView read/write functions (no zod on the hot path).
-import { type FunctionDeclarationStructure, type StatementStructures, StructureKind, VariableDeclarationKind } from 'ts-morph';
+import { type FunctionDeclarationStructure, type StatementStructures, StructureKind, VariableDeclarationKind } from './printer.ts';
 import type { EModel, EStruct } from '../../elaborate/model.ts';
 import { citation, hex } from '../common.ts';
 import { maxOf, readInt, structClosure, tsFields, tsType, typeName, writeInt, type TsField } from './structs.ts';
