@@ -109,6 +109,64 @@ function zodEnglishOnlyPlugin() {
   };
 }
 
+const TEMPLATE_MODULE = join(ROOT, 'generators/emit/template.ts');
+
+/**
+ * The emitters' Handlebars templates, precompiled: generators/emit/template.ts
+ * (its TEMPLATES table, read through a throwaway bundle like the model
+ * snapshot) becomes a module holding each template as compiled JavaScript,
+ * run by Handlebars' small runtime. `generate` then neither loads the
+ * Handlebars compiler nor compiles six templates on every run. Returns the
+ * plugin and the template files, which count as inputs of the build.
+ */
+async function precompiledTemplates(esbuild, outdir) {
+  const out = join(outdir, 'templates-entry.mjs');
+  try {
+    await esbuild.build({
+      absWorkingDir: ROOT,
+      stdin: { contents: "export { TEMPLATES } from './generators/emit/template.ts';", resolveDir: ROOT, loader: 'ts', sourcefile: 'templates-entry.ts' },
+      outfile: out,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: EXTERNAL,
+      logLevel: 'silent',
+    });
+    const { TEMPLATES } = await import(pathToFileURL(out).href);
+    const { default: Handlebars } = await import('handlebars');
+    const specs = Object.entries(TEMPLATES).map(([name, options]) => {
+      const file = join(dirname(TEMPLATE_MODULE), name);
+      return { name, input: relative(ROOT, file).split('\\').join('/'), spec: Handlebars.precompile(readFileSync(file, 'utf8'), options) };
+    });
+    const contents = [
+      "import Handlebars from 'handlebars/runtime.js';",
+      `export const TEMPLATES = ${JSON.stringify(TEMPLATES)};`,
+      'const SPECS = {',
+      ...specs.map((t) => `  ${JSON.stringify(t.name)}: ${t.spec},`),
+      '};',
+      'export function template(name) {',
+      '  return Handlebars.template(SPECS[name]);',
+      '}',
+      '',
+    ].join('\n');
+    const plugin = {
+      name: 'precompiled-templates',
+      setup(build) {
+        build.onLoad({ filter: /[\\/]generators[\\/]emit[\\/]template\.ts$/ }, (args) =>
+          args.path === TEMPLATE_MODULE ? { contents, loader: 'js', resolveDir: dirname(TEMPLATE_MODULE) } : undefined,
+        );
+      },
+    };
+    return { plugins: [plugin], inputs: specs.map((t) => t.input) };
+  } catch {
+    // The templates compile at run time instead, and a broken one is reported there.
+    return { plugins: [], inputs: [] };
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
 /** Builds into a new directory and points .build/cli at it; returns that directory. */
 export async function buildCli({ quiet = false } = {}) {
   const esbuild = await import('esbuild');
@@ -117,6 +175,7 @@ export async function buildCli({ quiet = false } = {}) {
   const outdir = join(BUILD_DIR, `cli-${started}-${process.pid}`);
   mkdirSync(outdir);
   const model = await modelSnapshot(esbuild, outdir);
+  const templates = await precompiledTemplates(esbuild, outdir);
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'lib/cli/main.ts' },
@@ -135,9 +194,9 @@ export async function buildCli({ quiet = false } = {}) {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
+    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), ...templates.plugins, zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
   });
-  const inputs = [...new Set([SELF, ...model.inputs, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'))])].sort();
+  const inputs = [...new Set([SELF, ...model.inputs, ...templates.inputs, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'))])].sort();
   // The build time is taken before reading the sources: a file saved during the build counts as newer.
   writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: started, esbuild: esbuild.version, modelSnapshot: model.json !== null, inputs }, null, 1)}\n`);
   const link = join(BUILD_DIR, `cli.link-${process.pid}`);

@@ -33,6 +33,15 @@ describe('CLI start-up', () => {
     expect(sources.some((p) => p.startsWith('.build/cli'))).toBe(true);
   });
 
+  it('generate loads neither ts-morph nor TypeScript, and of Handlebars only its runtime (templates precompiled)', async () => {
+    const r = await loadedModules(['generate', '--check']);
+    expect(r.exitCode).toBe(0);
+    const packages = new Set(r.modules.map(pkg).filter((p) => p !== null));
+    for (const heavy of ['ts-morph', 'typescript', 'tsx', 'esbuild']) expect(packages, heavy).not.toContain(heavy);
+    const handlebars = r.modules.filter((u) => pkg(u) === 'handlebars').map((u) => u.replace(/^.*\/node_modules\/handlebars\//, ''));
+    expect(handlebars).toEqual(['runtime.js']);
+  });
+
   it('--help loads no command module', async () => {
     const r = await loadedModules(['--help']);
     const built = r.modules.map(repoFile).filter((p) => p?.startsWith('.build/')).map((p) => p!.replace(/^.*\//, ''));
