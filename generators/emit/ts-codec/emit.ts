@@ -1,12 +1,14 @@
 // The TypeScript GHCB codec: generated/ts/ghcb-codec.ts (page view,
-// decode/encode) and generated/ts/ghcb-msr-codec.ts (MSR protocol). Each file
+// decode/encode), generated/ts/ghcb-schema.ts (zod schemas of the decoded
+// objects) and generated/ts/ghcb-msr-codec.ts (MSR protocol). Each file
 // is built as one list of declaration structures and printed once (printer.ts).
 import { printSourceFile, type StatementStructures, StructureKind, VariableDeclarationKind } from './printer.ts';
 import type { EModel, EStruct } from '../../elaborate/model.ts';
 import { bannerLines, citation, hex, type OutputFile } from '../common.ts';
 import { camel } from './names.ts';
 import { msrCodec, msrLayouts } from './msr.ts';
-import { codecHelpers, structCodec } from './struct-codec.ts';
+import { codecHelpers, schemaHelpers, structCodec, structSchemas } from './struct-codec.ts';
+import { structClosure, typeName } from './structs.ts';
 import { ghcbView, pageLeaves } from './view.ts';
 
 /** Structs that get a plain-object codec; the first is the page. */
@@ -76,13 +78,24 @@ export function emitTsCodec(model: EModel): OutputFile[] {
   const done = new Set<string>();
   const codec = printSourceFile([
       banner(`struct ${roots.map((r) => r.name).join(', struct ')}`),
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'zod', namedImports: ['z'] },
       ...codecHelpers(),
       ...roots.flatMap((r) => structCodec(r, model, done)),
       ...ghcbView(page, model),
       ...fieldTable(page, model),
   ]);
   out.push({ path: 'generated/ts/ghcb-codec.ts', contents: codec });
+
+  // The zod schemas in a file of their own: zod takes longer to load than a
+  // command that decodes a page takes to run.
+  const schemaTypes = [...new Set(roots.flatMap((r) => structClosure(r, model)).map(typeName))];
+  const schemas = printSourceFile([
+    banner(`struct ${roots.map((r) => r.name).join(', struct ')}`),
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'zod', namedImports: ['z'] },
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: './ghcb-codec.ts', namedImports: schemaTypes },
+    ...schemaHelpers(),
+    ...((done) => roots.flatMap((r) => structSchemas(r, model, done)))(new Set<string>()),
+  ]);
+  out.push({ path: 'generated/ts/ghcb-schema.ts', contents: schemas });
 
   if (msrLayouts(model).length > 0) {
     const msr = printSourceFile([banner('the BitLayouts located at GHCB MSR protocol codes'), ...msrCodec(model)]);

@@ -57,6 +57,7 @@ interface FunctionLike extends Modifiers {
 
 export interface ImportDeclarationStructure {
   kind: StructureKind.ImportDeclaration;
+  isTypeOnly?: boolean;
   moduleSpecifier: string;
   namedImports: string[];
 }
@@ -251,6 +252,7 @@ function statement(w: CodeBlockWriter, s: Statement): void {
   switch (s.kind) {
     case StructureKind.ImportDeclaration:
       w.write('import');
+      if (s.isTypeOnly) w.write(' type');
       if (s.namedImports.length > 0) w.write(` { ${s.namedImports.join(', ')} }`);
       w.write(' from ');
       w.quote(s.moduleSpecifier);
