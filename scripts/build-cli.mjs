@@ -46,9 +46,11 @@ function sourceUrlPlugin(outdir) {
 const BANNER = { js: "import { createRequire as __xenSevRequire } from 'node:module'; const require = __xenSevRequire(import.meta.url);" };
 
 /**
- * The elaborated model, as snapshot JSON (generators/snapshot.ts), and the
- * sources it came from; null when the schema does not elaborate (the CLI then
- * elaborates at run time and reports the problem like before).
+ * The elaborated model, as snapshot JSON (generators/snapshot.ts), the
+ * validated firmware tables (lib/firmware/fw-commands.ts) as JSON, and the
+ * sources they came from; either is null when the schema does not elaborate
+ * or validate (the CLI then does it at run time and reports the problem like
+ * before).
  */
 async function modelSnapshot(esbuild, outdir) {
   const entry = [
@@ -56,6 +58,7 @@ async function modelSnapshot(esbuild, outdir) {
     "import { elaborate } from './generators/elaborate/elaborate.ts';",
     "import { snapshotOf } from './generators/snapshot.ts';",
     'export const snapshot = () => JSON.stringify(snapshotOf(elaborate(schemaModules)));',
+    "export { validFwCommands } from './lib/firmware/fw-commands.ts';",
   ].join('\n');
   const r = await esbuild.build({
     absWorkingDir: ROOT,
@@ -72,14 +75,38 @@ async function modelSnapshot(esbuild, outdir) {
     plugins: [sourceUrlPlugin(outdir)],
   });
   const inputs = Object.keys(r.metafile.inputs).filter((p) => !p.includes('node_modules/') && p !== 'model-snapshot-entry.ts');
+  let m;
   try {
-    const m = await import(pathToFileURL(join(outdir, 'model-snapshot.mjs')).href);
-    return { json: m.snapshot(), inputs };
+    m = await import(pathToFileURL(join(outdir, 'model-snapshot.mjs')).href);
   } catch {
-    return { json: null, inputs };
+    rmSync(join(outdir, 'model-snapshot.mjs'), { force: true });
+    return { json: null, fwJson: null, inputs };
+  }
+  const attempt = (f) => {
+    try {
+      return f();
+    } catch {
+      return null;
+    }
+  };
+  try {
+    return { json: attempt(() => m.snapshot()), fwJson: attempt(() => JSON.stringify(m.validFwCommands())), inputs };
   } finally {
     rmSync(join(outdir, 'model-snapshot.mjs'), { force: true });
   }
+}
+
+/** In the CLI bundle, lib/firmware/fw-commands.ts becomes fw-commands-compiled.ts (the validated tables as data). */
+function compiledFwPlugin() {
+  return {
+    name: 'compiled-fw-commands',
+    setup(build) {
+      build.onResolve({ filter: /\/fw-commands\.ts$/ }, (args) => {
+        const p = resolve(args.resolveDir, args.path);
+        return p === join(ROOT, 'lib/firmware/fw-commands.ts') ? { path: join(ROOT, 'lib/firmware/fw-commands-compiled.ts') } : undefined;
+      });
+    },
+  };
 }
 
 /** In the CLI bundle, generators/model.ts becomes generators/model-compiled.ts (the model as data). */
@@ -190,15 +217,18 @@ export async function buildCli({ quiet = false } = {}) {
     // which saves loading a hundred files of zod on every start.
     external: EXTERNAL,
     banner: BANNER,
-    define: model.json === null ? {} : { XEN_SEV_MODEL_SNAPSHOT: JSON.stringify(model.json) },
+    define: {
+      ...(model.json === null ? {} : { XEN_SEV_MODEL_SNAPSHOT: JSON.stringify(model.json) }),
+      ...(model.fwJson === null ? {} : { XEN_SEV_FW_COMMANDS: JSON.stringify(model.fwJson) }),
+    },
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), ...templates.plugins, zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
+    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), ...(model.fwJson === null ? [] : [compiledFwPlugin()]), ...templates.plugins, zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
   });
   const inputs = [...new Set([SELF, ...model.inputs, ...templates.inputs, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'))])].sort();
   // The build time is taken before reading the sources: a file saved during the build counts as newer.
-  writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: started, esbuild: esbuild.version, modelSnapshot: model.json !== null, inputs }, null, 1)}\n`);
+  writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: started, esbuild: esbuild.version, modelSnapshot: model.json !== null, fwSnapshot: model.fwJson !== null, inputs }, null, 1)}\n`);
   const link = join(BUILD_DIR, `cli.link-${process.pid}`);
   rmSync(link, { force: true });
   symlinkSync(relative(BUILD_DIR, outdir), link);
