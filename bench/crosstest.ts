@@ -11,7 +11,10 @@ import { projectModel } from '../generators/model.ts';
 
 export const SEEDS_PER_BATCH = 250;
 
-export async function crosstest(targetCases = 300_000): Promise<{ casesPerS: number; cases: number; mismatches: number; tsCpuS: number }> {
+/** As many cases as the test suite's cross-test runs (test/unit/codec-crosstest.test.ts): the same work, JIT warm-up included. */
+export const CASES = 1_000_000;
+
+export async function crosstest(targetCases = CASES): Promise<{ casesPerS: number; cases: number; mismatches: number; tsCpuS: number }> {
   const model = projectModel();
   const codes = ['svm_exit_code', 'vmgexit_exit_code'].flatMap((g) => model.groups.get(g)?.values.map((v) => v.value) ?? []);
   const proc = new HarnessProcess(await buildHarness([ghcbHarnessModule()]));
