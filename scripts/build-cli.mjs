@@ -194,6 +194,32 @@ async function precompiledTemplates(esbuild, outdir) {
   }
 }
 
+/**
+ * commander requires node:child_process when it loads, for subcommands that
+ * are separate executables; this CLI has none, and loading child_process
+ * (with net and stream) is a twentieth of what `node -e 0` takes. commander
+ * gets a stand-in that loads it on first use.
+ */
+function lazyChildProcessPlugin() {
+  return {
+    name: 'lazy-child-process-for-commander',
+    setup(build) {
+      build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+        /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+        loader: 'js',
+        contents: [
+          "let real;",
+          "const load = () => (real ??= require('node:child_process'));",
+          'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
+          '',
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
 /** Builds into a new directory and points .build/cli at it; returns that directory. */
 export async function buildCli({ quiet = false } = {}) {
   const esbuild = await import('esbuild');
@@ -203,6 +229,9 @@ export async function buildCli({ quiet = false } = {}) {
   mkdirSync(outdir);
   const model = await modelSnapshot(esbuild, outdir);
   const templates = await precompiledTemplates(esbuild, outdir);
+  // Read by generators/model-compiled.ts and lib/firmware/fw-commands-compiled.ts.
+  if (model.json !== null) writeFileSync(join(outdir, 'model.json'), model.json);
+  if (model.fwJson !== null) writeFileSync(join(outdir, 'fw-commands.json'), model.fwJson);
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'lib/cli/main.ts' },
@@ -217,16 +246,12 @@ export async function buildCli({ quiet = false } = {}) {
     // which saves loading a hundred files of zod on every start.
     external: EXTERNAL,
     banner: BANNER,
-    define: {
-      ...(model.json === null ? {} : { XEN_SEV_MODEL_SNAPSHOT: JSON.stringify(model.json) }),
-      ...(model.fwJson === null ? {} : { XEN_SEV_FW_COMMANDS: JSON.stringify(model.fwJson) }),
-    },
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), ...(model.fwJson === null ? [] : [compiledFwPlugin()]), ...templates.plugins, zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
+    plugins: [...(model.json === null ? [] : [compiledModelPlugin()]), ...(model.fwJson === null ? [] : [compiledFwPlugin()]), ...templates.plugins, lazyChildProcessPlugin(), zodEnglishOnlyPlugin(), sourceUrlPlugin(outdir)],
   });
-  const inputs = [...new Set([SELF, ...model.inputs, ...templates.inputs, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'))])].sort();
+  const inputs = [...new Set([SELF, ...model.inputs, ...templates.inputs, ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/') && !p.startsWith('lazy-builtin:'))])].sort();
   // The build time is taken before reading the sources: a file saved during the build counts as newer.
   writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: started, esbuild: esbuild.version, modelSnapshot: model.json !== null, fwSnapshot: model.fwJson !== null, inputs }, null, 1)}\n`);
   const link = join(BUILD_DIR, `cli.link-${process.pid}`);
