@@ -165,10 +165,17 @@ export class CaseWriter {
   private encode(rng: Rng, page: Uint8Array, out: Frames): void {
     const at = out.begin(Kind.GHCB_ENCODE);
     const canon = out.len;
+    out.room(CANON_SIZE);
+    const buf = out.buf;
+    let to = canon;
     for (const f of GHCB_FIELDS) {
-      out.bytes(page.subarray(f.offset, f.offset + f.size));
-      if (f.type !== 'bytes') for (let i = f.size; i < 8; i++) out.u8(0);
+      if (f.size > 32) buf.set(page.subarray(f.offset, f.offset + f.size), to);
+      else for (let i = 0; i < f.size; i++) buf[to + i] = page[f.offset + i]!;
+      to += f.size;
+      // Integers are u64 in the canonical form.
+      if (f.type !== 'bytes') for (let i = f.size; i < 8; i++) buf[to++] = 0;
     }
+    out.len = to;
     if (rng.chance(0.2)) {
       const target = rng.pick(NARROW);
       let lo: number;

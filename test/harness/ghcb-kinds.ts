@@ -51,25 +51,40 @@ export function ghcbHarnessModule(): HarnessModule {
 
 // ---- canonical form -------------------------------------------------------
 
-const getters = GHCB_FIELDS.map((f) => {
-  const [a, b] = f.prop.split('.') as [string, string | undefined];
-  return b === undefined ? (g: Ghcb) => (g as unknown as Record<string, unknown>)[a] : (g: Ghcb) => ((g as unknown as Record<string, Record<string, unknown>>)[a]!)[b];
-});
-const setters = GHCB_FIELDS.map((f) => {
-  const [a, b] = f.prop.split('.') as [string, string | undefined];
-  return b === undefined
-    ? (g: Record<string, unknown>, v: unknown) => (g[a] = v)
-    : (g: Record<string, unknown>, v: unknown) => ((g[a] as Record<string, unknown>)[b] = v);
-});
+/*
+ * canonicalInto and fromCanonical visit every field of the page. They are
+ * compiled from GHCB_FIELDS once (as the C side's X-macros are expanded from
+ * it), so each field is a property access by name: a loop over per-field
+ * closures with computed keys made every access megamorphic, ten
+ * microseconds a page.
+ */
+const access = (f: GhcbFieldInfo) => f.prop.split('.').map((p) => `[${JSON.stringify(p)}]`).join('');
+const CANONICAL_INTO = new Function(
+  'g',
+  'out',
+  GHCB_FIELDS.map((f) =>
+    f.type === 'bytes' ? `out.bytes(g${access(f)});` : f.type === 'u64' ? `out.u64(g${access(f)});` : `out.u64Halves(g${access(f)} >>> 0, 0);`,
+  ).join('\n'),
+) as (g: Ghcb, out: Frames) => void;
+const FROM_CANONICAL = new Function(
+  'g',
+  'bytes',
+  'dv',
+  (() => {
+    let at = 0;
+    return GHCB_FIELDS.map((f) => {
+      const here = at;
+      at += f.type === 'bytes' ? f.size : 8;
+      if (f.type === 'bytes') return `g${access(f)} = bytes.slice(${here}, ${here + f.size});`;
+      if (f.type === 'u64') return `g${access(f)} = dv.getBigUint64(${here}, true);`;
+      return `g${access(f)} = dv.getUint32(${here + 4}, true) === 0 ? dv.getUint32(${here}, true) : 2 ** 53;`;
+    }).join('\n');
+  })(),
+) as (g: Ghcb, bytes: Uint8Array, dv: DataView) => void;
 
-/** Every field in order, integers as u64 little endian, byte arrays as they are, appended to `out`. */
+/** Every field in order, integers as u64 little endian (a decoded page's integers fit 32 bits or are bigint), byte arrays as they are, appended to `out`. */
 export function canonicalInto(g: Ghcb, out: Frames): void {
-  for (let i = 0; i < GHCB_FIELDS.length; i++) {
-    const v = getters[i]!(g);
-    if (GHCB_FIELDS[i]!.type === 'bytes') out.bytes(v as Uint8Array);
-    else if (typeof v === 'bigint') out.u64(v);
-    else out.u64Halves((v as number) >>> 0, Math.floor((v as number) / 0x1_0000_0000) >>> 0);
-  }
+  CANONICAL_INTO(g, out);
 }
 
 /** Every field in order: integers as u64 little endian, byte arrays as they are. */
@@ -79,28 +94,18 @@ export function canonical(g: Ghcb): Uint8Array {
   return out.take();
 }
 
+const ZERO_PAGE = new Uint8Array(GHCB_SIZE);
+
 /**
  * The object a canonical form describes; integers wider than their field stay
- * wide (encode must refuse them). It starts as a decoded zero page, so it has
- * the shape (and the hidden class) of what decodeGhcb returns.
+ * wide (encode must refuse them): 2^53 stands for any of them. It starts as a
+ * decoded zero page, so it has the shape (and the hidden class) of what
+ * decodeGhcb returns; every field is then set (the byte arrays to copies).
  */
 export function fromCanonical(bytes: Uint8Array): Ghcb {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const g = decodeGhcb(new Uint8Array(GHCB_SIZE)) as unknown as Record<string, unknown>;
-  let at = 0;
-  for (let i = 0; i < GHCB_FIELDS.length; i++) {
-    const f = GHCB_FIELDS[i]!;
-    if (f.type === 'bytes') {
-      setters[i]!(g, bytes.slice(at, at + f.size));
-      at += f.size;
-    } else {
-      const lo = dv.getUint32(at, true);
-      const hi = dv.getUint32(at + 4, true);
-      setters[i]!(g, f.type === 'u64' ? dv.getBigUint64(at, true) : hi === 0 ? lo : 2 ** 53);
-      at += 8;
-    }
-  }
-  return g as unknown as Ghcb;
+  const g = decodeGhcb(ZERO_PAGE);
+  FROM_CANONICAL(g, bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.length));
+  return g;
 }
 
 // ---- the TypeScript answers -------------------------------------------------
@@ -116,27 +121,38 @@ interface FieldOps {
   isValid: ((v: GhcbView) => boolean) | null;
 }
 
+/**
+ * Compiled per field, like canonicalInto: each operation is the view's own
+ * accessor by name (checked to exist), so every access site sees one field.
+ */
 const FIELD_OPS: FieldOps[] = VIEW_FIELDS.map((f) => {
   const prop = camelName(f.name);
   const Prop = prop.charAt(0).toUpperCase() + prop.slice(1);
   const bits = BITS[f.type]!;
-  const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
-  const proto = GhcbView.prototype as unknown as Record<string, (this: GhcbView, x?: unknown) => unknown>;
-  const desc = Object.getOwnPropertyDescriptor(GhcbView.prototype, prop)!;
-  const getter = desc.get as (this: GhcbView) => bigint | number;
-  const setter = desc.set as (this: GhcbView, x: bigint | number) => void;
-  // A C store keeps the low bits of a wider value: for a narrow field, the low 32 bits masked (no bigint).
-  const value = bits === 64 ? (dv: DataView, at: number) => dv.getBigUint64(at, true) : (dv: DataView, at: number) => (dv.getUint32(at, true) & mask) >>> 0;
-  const lo = bits === 64 ? (Object.getOwnPropertyDescriptor(GhcbView.prototype, `${prop}Lo`)!.get as (this: GhcbView) => number) : null;
-  const hi = bits === 64 ? (Object.getOwnPropertyDescriptor(GhcbView.prototype, `${prop}Hi`)!.get as (this: GhcbView) => number) : null;
-  const setValid = f.validBit !== null ? proto[`set${Prop}`]! : null;
-  const isValid = f.validBit !== null ? proto[`${prop}IsValid`]! : null;
-  return {
-    get: lo && hi ? (v, out) => out.u64Halves(lo.call(v), hi.call(v)) : (v, out) => out.u64Halves(getter.call(v) as number, 0),
-    write: (v, dv, at) => setter.call(v, value(dv, at)),
-    set: setValid ? (v, dv, at) => void setValid.call(v, value(dv, at)) : null,
-    isValid: isValid ? (v) => isValid.call(v) === true : null,
+  const has = (name: string, kind: 'get' | 'set' | 'value') => {
+    const d = Object.getOwnPropertyDescriptor(GhcbView.prototype, name);
+    if (d === undefined || (kind === 'value' ? typeof d.value !== 'function' : d[kind] === undefined)) throw new Error(`GhcbView has no ${kind} ${name} for field ${f.name}`);
   };
+  has(prop, 'get');
+  has(prop, 'set');
+  // A C store keeps the low bits of a wider value: for a narrow field, the low 32 bits masked (no bigint).
+  const value = bits === 64 ? 'dv.getBigUint64(at, true)' : `(dv.getUint32(at, true) & ${bits === 32 ? 0xffffffff : (1 << bits) - 1}) >>> 0`;
+  let get = `out.u64Halves(v.${prop}, 0);`;
+  if (bits === 64) {
+    has(`${prop}Lo`, 'get');
+    has(`${prop}Hi`, 'get');
+    get = `out.u64Halves(v.${prop}Lo, v.${prop}Hi);`;
+  }
+  const fn = <T>(params: string[], body: string) => new Function(...params, body) as T;
+  let set: FieldOps['set'] = null;
+  let isValid: FieldOps['isValid'] = null;
+  if (f.validBit !== null) {
+    has(`set${Prop}`, 'value');
+    has(`${prop}IsValid`, 'value');
+    set = fn(['v', 'dv', 'at'], `v.set${Prop}(${value});`);
+    isValid = fn(['v'], `return v.${prop}IsValid() === true;`);
+  }
+  return { get: fn(['v', 'out'], get), write: fn(['v', 'dv', 'at'], `v.${prop} = ${value};`), set, isValid };
 });
 
 const BITMAP_FROM = GHCB_VALID_BITMAP.offset;
