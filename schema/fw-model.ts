@@ -5,6 +5,7 @@
 // status values and buffer layouts are referenced by name and resolved
 // against the elaborated model by lib/firmware/table.ts, never restated.
 import { z } from 'zod';
+import { SEV_GUEST_STATES, SEV_PLATFORM_STATES, SNP_GUEST_STATES, SNP_PLATFORM_STATES } from './fw-states.ts';
 import { SpecRef } from './model.ts';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/);
@@ -13,11 +14,7 @@ const upperName = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 export const FwApi = z.enum(['sev', 'snp']);
 export type FwApi = z.infer<typeof FwApi>;
 
-/** State names as the SEV API / SNP ABI state tables spell them (groups sev_platform_state, snp_platform_state, ...). */
-export const SEV_PLATFORM_STATES = ['UNINIT', 'INIT', 'WORKING'] as const;
-export const SNP_PLATFORM_STATES = ['UNINIT', 'INIT'] as const;
-export const SEV_GUEST_STATES = ['UNINIT', 'LUPDATE', 'LSECRET', 'RUNNING', 'SUPDATE', 'RUPDATE', 'SENT'] as const;
-export const SNP_GUEST_STATES = ['INIT', 'LAUNCH', 'RUNNING'] as const;
+export { SEV_GUEST_STATES, SEV_PLATFORM_STATES, SNP_GUEST_STATES, SNP_PLATFORM_STATES } from './fw-states.ts';
 
 /** What a check looks at. */
 export const CheckKind = z.enum(['length', 'alignment', 'reserved', 'address', 'handle', 'asid', 'policy', 'config', 'host', 'param']);

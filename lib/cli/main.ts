@@ -1,7 +1,7 @@
 // xen-sev: one subcommand per module under commands/; all user errors exit 2.
 //
 // Start-up: a command loads only its own module (and what that imports), so
-// `msr decode` never loads ts-morph or the coverage code. The registry below
+// `msr decode` never loads the emitters or the coverage code. The registry below
 // names each top-level command with the line `--help` shows for it, so the
 // top-level help needs no command module at all; test/unit/cli-startup.test.ts
 // checks that these lines match what the modules themselves register.

@@ -5,9 +5,10 @@
 import { projectModel } from '../../generators/model.ts';
 import type { EModel, EStruct } from '../../generators/elaborate/model.ts';
 import { citation } from '../../generators/emit/common.ts';
-import { fwCommands } from '../../schema/fw.ts';
-import { FwTable, SEV_PLATFORM_STATES, SNP_PLATFORM_STATES, type BufferCheck, type FwApi, type FwCommand } from '../../schema/fw-model.ts';
+import type { BufferCheck, FwApi, FwCommand } from '../../schema/fw-model.ts';
+import { SEV_PLATFORM_STATES, SNP_PLATFORM_STATES } from '../../schema/fw-states.ts';
 import { SchemaError, type LintIssue } from '../errors.ts';
+import { validFwCommands } from './fw-commands.ts';
 
 export const CMD_GROUP: Record<FwApi, string> = { sev: 'sev_cmd', snp: 'snp_cmd' };
 export const STATUS_GROUP: Record<FwApi, string> = { sev: 'sev_status', snp: 'snp_status' };
@@ -39,11 +40,8 @@ export interface FwTables {
   statusValue(api: FwApi, name: string): number;
 }
 
-export function buildFwTables(model: EModel, input: unknown = fwCommands): FwTables {
-  const parsed = FwTable.safeParse(input);
-  if (!parsed.success) {
-    throw new SchemaError(parsed.error.issues.map((i) => ({ module: 'fw', item: `command ${String(i.path[0] ?? '?')}`, rule: 'zod', message: `${i.path.join('.')}: ${i.message}` })));
-  }
+/** The tables from validated entries (parseFwCommands; by default those of schema/fw.ts). */
+export function buildFwTables(model: EModel, entries: readonly FwCommand[] = validFwCommands()): FwTables {
   const issues: LintIssue[] = [];
   const group = (name: string) => {
     const g = model.groups.get(name);
@@ -59,7 +57,7 @@ export function buildFwTables(model: EModel, input: unknown = fwCommands): FwTab
     group(STATUS_GROUP[api]).values.find((x) => x.value === BigInt(value))?.name ?? null;
 
   const commands: EFwCommand[] = [];
-  for (const c of parsed.data) {
+  for (const c of entries) {
     const item = `command ${c.command}`;
     const v = group(CMD_GROUP[c.api]).values.find((x) => x.name === c.command);
     if (v === undefined) {

@@ -1,6 +1,7 @@
 // Differential runs: the same requests answered by the TypeScript reference
 // and by the C harness, compared byte for byte.
 import { hexdumpC } from './hexdump.ts';
+import { Frames, framesOf } from './frames.ts';
 import type { HarnessProcess, Request, Response } from './process.ts';
 
 export type Answer = (r: Request) => Response | undefined;
@@ -106,6 +107,143 @@ export async function crossCheckStream(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     done(requests, out);
+  }
+}
+
+/** A TypeScript reference that appends its answer frame to a buffer (see GhcbReference.answerInto). */
+export interface FrameReference {
+  /** Appends the response frame to `out`; false, appending nothing, for a kind it does not know. */
+  answerInto(kind: number, payload: Uint8Array, out: Frames): boolean;
+}
+
+/** A batch of framed requests (kind, length, payload; no SYNC frame) and how many frames it holds. */
+export interface FrameBatch {
+  frames: Uint8Array;
+  count: number;
+}
+
+/** A copy (Buffer's own slice() would be a view of a buffer that is about to be reused). */
+const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
+
+/**
+ * Where two response streams disagree, frame by frame, with the request of
+ * each disagreement (copies, so a report can outlive the batch).
+ */
+export function frameMismatches(requests: Uint8Array, expected: Uint8Array, actual: Uint8Array): Mismatch[] {
+  const out: Mismatch[] = [];
+  const r = framesOf(requests);
+  const e = framesOf(expected);
+  const a = framesOf(actual);
+  for (let index = 0; ; index++) {
+    const rq = r.next();
+    const ex = e.next();
+    const ac = a.next();
+    if (rq.done) {
+      // Any response beyond the requests is itself a disagreement of the framing.
+      if (!ex.done || !ac.done) throw new Error(`response streams have frames beyond the ${index} requests of the batch`);
+      return out;
+    }
+    if (ex.done || ac.done) throw new Error(`request #${index}: ${ex.done ? 'TypeScript' : 'C'} answered fewer frames than there are requests`);
+    const expectedR = { status: ex.value.tag, payload: ex.value.payload };
+    const actualR = { status: ac.value.tag, payload: ac.value.payload };
+    if (!same(expectedR, actualR)) {
+      out.push({
+        index,
+        request: { kind: rq.value.tag, payload: copy(rq.value.payload) },
+        expected: { status: expectedR.status, payload: copy(expectedR.payload) },
+        actual: { status: actualR.status, payload: copy(actualR.payload) },
+      });
+    }
+  }
+}
+
+/** Whether the pieces, end to end, are exactly `whole`. */
+function samePieces(parts: readonly Buffer[], whole: Buffer): boolean {
+  let at = 0;
+  for (const p of parts) {
+    if (at + p.length > whole.length || p.compare(whole, at, at + p.length) !== 0) return false;
+    at += p.length;
+  }
+  return at === whole.length;
+}
+
+/**
+ * crossCheckStream for framed batches. `next` writes a batch's requests as
+ * frames into the (emptied) buffer it is given and returns how many frames
+ * it wrote, or null when there are no more; the TypeScript reference writes
+ * its answers as frames too, and each batch's two response streams are
+ * compared whole (memcmp); only when they differ are they walked frame by
+ * frame to name the requests that disagree. TypeScript answers a batch right
+ * after sending it, while C works on the ones before. The buffers are reused
+ * batch after batch: `done` sees a batch's frames only while it runs.
+ */
+export async function crossCheckFrames(
+  proc: HarnessProcess,
+  next: (into: Frames) => number | null,
+  reference: FrameReference,
+  done: (batch: FrameBatch, mismatches: Mismatch[]) => void,
+  inFlight = 3,
+): Promise<void> {
+  interface Slot {
+    requests: Frames;
+    expected: Frames;
+    count: number;
+    actual: Promise<Buffer[]> | null;
+  }
+  const free: Slot[] = [];
+  for (let i = 0; i < inFlight; i++) free.push({ requests: new Frames(1 << 21), expected: new Frames(1 << 20), count: 0, actual: null });
+  const queue: Slot[] = [];
+  let more = true;
+  const answer = (slot: Slot): void => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      const out = slot.expected;
+      out.len = 0;
+      let n = 0;
+      const bytes = slot.requests.buf;
+      const end = slot.requests.len;
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, end);
+      for (let at = 0; at + 8 <= end; n++) {
+        const kind = dv.getUint32(at, true);
+        const len = dv.getUint32(at + 4, true);
+        if (!reference.answerInto(kind, bytes.subarray(at + 8, at + 8 + len), out)) throw new Error(`no TypeScript answer for request kind ${kind}`);
+        at += 8 + len;
+      }
+      if (n !== slot.count) throw new Error(`a batch said it has ${slot.count} frames and has ${n}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  const fill = () => {
+    while (more && free.length > 0) {
+      const slot = free.pop()!;
+      slot.requests.len = 0;
+      const count = next(slot.requests);
+      if (count === null) {
+        more = false;
+        free.push(slot);
+        break;
+      }
+      slot.count = count;
+      slot.actual = proc.runFramesParts(slot.requests.buf.subarray(0, slot.requests.len), count);
+      answer(slot);
+      queue.push(slot);
+    }
+  };
+  for (;;) {
+    fill();
+    const head = queue.shift();
+    if (head === undefined) break;
+    const parts = await head.actual!;
+    const expected = Buffer.from(head.expected.buf.buffer, head.expected.buf.byteOffset, head.expected.len);
+    const requests = head.requests.buf.subarray(0, head.requests.len);
+    const mismatches = samePieces(parts, expected) ? [] : frameMismatches(requests, expected, Buffer.concat(parts));
+    done({ frames: requests, count: head.count }, mismatches);
+    head.actual = null;
+    free.push(head);
+    // Let the event loop take in the harness's output before the next answers.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

@@ -17,12 +17,12 @@ export class Rng {
   below(max: number): number {
     return this.u32() % max;
   }
-  private readonly scratch = new DataView(new ArrayBuffer(8));
+  private static readonly scratch = new DataView(new ArrayBuffer(8));
   u64(): bigint {
     // One bigint allocation instead of three.
-    this.scratch.setUint32(0, this.u32());
-    this.scratch.setUint32(4, this.u32());
-    return this.scratch.getBigUint64(0);
+    Rng.scratch.setUint32(0, this.u32());
+    Rng.scratch.setUint32(4, this.u32());
+    return Rng.scratch.getBigUint64(0);
   }
   pick<T>(items: readonly T[]): T {
     return items[this.below(items.length)]!;

@@ -1,7 +1,7 @@
 // Start-up: the CLI runs as compiled JavaScript and a command loads only what
 // it uses. These check which modules a run loads (a module hook logs them),
 // not how long it takes; the timings are in `npm run bench`.
-import { mkdtempSync, mkdirSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,30 @@ describe('CLI start-up', () => {
     const sources = r.modules.map(repoFile).filter((p) => p !== null);
     expect(sources.filter((p) => p.endsWith('.ts'))).toEqual([]);
     expect(sources.some((p) => p.startsWith('.build/cli'))).toBe(true);
+  });
+
+  it.each([
+    [['msr', 'decode', '0x1']],
+    [['ghcb', 'decode', page]],
+    [['explain', '0x13']],
+    [['--help']],
+  ])('%j loads no chunk with zod in it (the model and the firmware tables come validated, as data)', async (args) => {
+    const r = await loadedModules(args);
+    expect(r.exitCode).toBe(0);
+    const built = r.modules.map(repoFile).filter((p): p is string => p?.startsWith('.build/') === true);
+    expect(built.length).toBeGreaterThan(0);
+    // esbuild marks each bundled source with a comment naming its path.
+    const withZod = built.filter((p) => /^\/\/ .*node_modules\/zod\//m.test(readFileSync(join(REPO_ROOT, p), 'utf8')));
+    expect(withZod).toEqual([]);
+  });
+
+  it('generate loads neither ts-morph nor TypeScript, and of Handlebars only its runtime (templates precompiled)', async () => {
+    const r = await loadedModules(['generate', '--check']);
+    expect(r.exitCode).toBe(0);
+    const packages = new Set(r.modules.map(pkg).filter((p) => p !== null));
+    for (const heavy of ['ts-morph', 'typescript', 'tsx', 'esbuild']) expect(packages, heavy).not.toContain(heavy);
+    const handlebars = r.modules.filter((u) => pkg(u) === 'handlebars').map((u) => u.replace(/^.*\/node_modules\/handlebars\//, ''));
+    expect(handlebars).toEqual(['runtime.js']);
   });
 
   it('--help loads no command module', async () => {

@@ -1,16 +1,17 @@
 // The generated TypeScript codec on its own: lossless decode/encode, the page
 // view's accessors at the spec's offsets, zod validation, and the MSR codec.
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   decodeGhcb,
   decodeSnpPscDesc,
   encodeGhcb,
   encodeSnpPscDesc,
-  GhcbSchema,
   GhcbView,
   SNP_PSC_DESC_SIZE,
 } from '../../generated/ts/ghcb-codec.ts';
+import { GhcbSchema, SnpPscDescSchema } from '../../generated/ts/ghcb-schema.ts';
 import { decodeGhcbMsr, encodeGhcbMsr, GHCB_MSR_MESSAGES } from '../../generated/ts/ghcb-msr-codec.ts';
 
 const page = fc.uint8Array({ minLength: 4096, maxLength: 4096 });
@@ -76,6 +77,16 @@ describe('decodeGhcb / encodeGhcb', () => {
     expect(GhcbSchema.safeParse({ ...d, ghcbUsage: 2 ** 32 }).success).toBe(false);
     expect(GhcbSchema.safeParse({ ...d, save: { ...d.save, validBitmap: new Uint8Array(15) } }).success).toBe(false);
     expect(GhcbSchema.safeParse({ ...d, extra: 1 }).success).toBe(false);
+    const p = decodeSnpPscDesc(new Uint8Array(SNP_PSC_DESC_SIZE));
+    expect(SnpPscDescSchema.safeParse(p).success).toBe(true);
+    expect(SnpPscDescSchema.safeParse({ ...p, entries: p.entries.slice(1) }).success).toBe(false);
+  });
+
+  it('keeps zod out of the codec: the schemas are a module of their own', () => {
+    // Decoding a page must not pay for loading zod (`ghcb decode` start-up).
+    const codec = readFileSync(new URL('../../generated/ts/ghcb-codec.ts', import.meta.url), 'utf8');
+    expect(codec).not.toMatch(/^import\b/m);
+    expect(readFileSync(new URL('../../generated/ts/ghcb-schema.ts', import.meta.url), 'utf8')).toMatch(/^import \{ z \} from 'zod';$/m);
   });
 
   it('also codes the SNP page state change buffer losslessly', () => {

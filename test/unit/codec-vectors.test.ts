@@ -5,8 +5,9 @@ import { projectModel } from '../../generators/model.ts';
 import { decodeGhcb, encodeGhcb, GHCB_FIELDS, GHCB_SIZE, GhcbView } from '../../generated/ts/ghcb-codec.ts';
 import { decodeGhcbMsr, encodeGhcbMsr, GHCB_MSR_MESSAGES } from '../../generated/ts/ghcb-msr-codec.ts';
 import { buildHarness } from '../harness/build.ts';
-import { crossCheck, crossCheckStream, describeMismatch, type Mismatch } from '../harness/crosstest.ts';
-import { GhcbReference, ghcbHarnessModule, Kind, KIND_NAMES, msrDecodeRequest, msrEncodeRequest, ViewOp, viewRequest } from '../harness/ghcb-kinds.ts';
+import { crossCheck, crossCheckFrames, crossCheckStream, describeMismatch, type FrameReference, type Mismatch } from '../harness/crosstest.ts';
+import { Frames } from '../harness/frames.ts';
+import { GhcbReference, ghcbHarnessModule, Kind, KIND_NAMES, msrDecodeRequest, msrEncodeRequest, pageLoadRequest, VIEW_FIELDS, ViewOp, viewRequest, viewSlotRequest } from '../harness/ghcb-kinds.ts';
 import { HarnessProcess, Status } from '../harness/process.ts';
 import { msrVectors, pageVectors, vectorPage } from '../harness/vectors.ts';
 
@@ -212,5 +213,70 @@ describe('golden vectors through the C codec', () => {
     );
     expect(seen.map((m) => m.length)).toEqual([0, 2, 0, 0]);
     expect(describeMismatch(seen[1]![0]!, KIND_NAMES)).toContain('first difference at byte 0x8');
+  });
+
+  it('the framed cross-check (whole batches compared at once) finds a disagreement and names its request', async () => {
+    const ref = new GhcbReference();
+    const page = vectorPage(pages[0]!);
+    // A reference that answers right except for one byte of the second decode of the third batch.
+    let batch = -1;
+    let decodes = 0;
+    const wrong: FrameReference = {
+      answerInto(kind, payload, out) {
+        const at = out.len;
+        if (!ref.answerInto(kind, payload, out)) return false;
+        if (kind === Kind.GHCB_DECODE && batch === 2 && ++decodes === 2) out.buf[at + 8 + 8]! ^= 1;
+        return true;
+      },
+    };
+    const seen: Mismatch[][] = [];
+    await crossCheckFrames(
+      proc,
+      (into: Frames) => {
+        if (++batch >= 5) return null;
+        const requests = [
+          msrDecodeRequest(0x1n),
+          { kind: Kind.GHCB_DECODE, payload: page },
+          msrDecodeRequest(0x5n),
+          { kind: Kind.GHCB_DECODE, payload: page },
+        ];
+        for (const r of requests) {
+          const at = into.begin(r.kind);
+          into.bytes(r.payload);
+          into.end(at);
+        }
+        return requests.length;
+      },
+      wrong,
+      (_batch, mismatches) => seen.push(mismatches),
+      2,
+    );
+    expect(seen.map((m) => m.length)).toEqual([0, 0, 1, 0, 0]);
+    const m = seen[2]![0]!;
+    expect(m.index).toBe(3);
+    expect(m.request.kind).toBe(Kind.GHCB_DECODE);
+    const report = describeMismatch(m, KIND_NAMES);
+    expect(report).toContain('ghcb-decode request #3');
+    expect(report).toContain('first difference at byte 0x8');
+    expect(report).toContain('00000390  27 00 00 00');
+  });
+
+  it('a view of a stored page reports a write outside the fields its ops name (whole-page diff)', async () => {
+    // As if the TypeScript view also wrote a byte of the shared buffer: the
+    // answer lists it, so the C side (which did not) disagrees.
+    const stray = new GhcbReference((page) => {
+      page[0x900] = page[0x900]! ^ 0xff;
+    });
+    const page = vectorPage(pages[0]!);
+    const rax = VIEW_FIELDS.findIndex((f) => f.name === 'rax');
+    const requests = [pageLoadRequest(7, page), viewSlotRequest(7, [{ offset: 0x10, byte: 0xaa }], [{ op: ViewOp.WRITE, arg: rax, value: 0x1234n }])];
+    const good = await crossCheck(proc, requests, new GhcbReference().answer);
+    expect(good).toEqual([]);
+    const bad = await crossCheck(proc, requests, stray.answer);
+    expect(bad).toHaveLength(1);
+    const a = bad[0]!.expected.payload;
+    const offsets = Array.from({ length: a[0]! | (a[1]! << 8) }, (_, i) => a[2 + 3 * i]! | (a[3 + 3 * i]! << 8));
+    expect(offsets).toContain(0x900);
+    expect(offsets).toEqual([...offsets].sort((x, y) => x - y));
   });
 });

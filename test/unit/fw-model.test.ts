@@ -109,11 +109,12 @@ describe('fw rules: the table covers the documents', () => {
 
   it('rejects a table entry naming a field its buffer does not have', async () => {
     const { buildFwTables } = await import('../../lib/firmware/table.ts');
+    const { parseFwCommands } = await import('../../lib/firmware/fw-parse.ts');
     const { fwCommands } = await import('../../schema/fw.ts');
     const bad = fwCommands.map((c) => (c.command === 'ACTIVATE' ? { ...c, checks: [{ ...c.checks[0]!, field: 'asdi' }] } : c));
-    expect(() => buildFwTables(model, bad)).toThrow(/command ACTIVATE, field asdi: field: sev_data_activate has no field asdi/);
+    expect(() => buildFwTables(model, parseFwCommands(bad))).toThrow(/command ACTIVATE, field asdi: field: sev_data_activate has no field asdi/);
     const badState = fwCommands.map((c) => (c.command === 'INIT' ? { ...c, platformStates: ['LAUNCH'] } : c));
-    expect(() => buildFwTables(model, badState)).toThrow(/INIT: LAUNCH is not a sev platform state/);
+    expect(() => buildFwTables(model, parseFwCommands(badState))).toThrow(/INIT: LAUNCH is not a sev platform state/);
   });
 });
 

@@ -2,16 +2,12 @@
 // accessors (Linux-style ghcb_get_/ghcb_set_/ghcb_*_is_valid), decode and
 // encode between the page and a canonical (naturally aligned, host-order)
 // struct, and the GHCB MSR protocol. Header-only, Xen style.
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { template as compiled } from '../template.ts';
 import type { EField, ELayout, EModel, EStruct, IntBits } from '../../elaborate/model.ts';
 import { cLiteral, guardFor } from '../c-headers/emit.ts';
 import { bannerLines, citation, hex, type OutputFile } from '../common.ts';
 
-const template = Handlebars.compile(readFileSync(new URL('./codec.h.hbs', import.meta.url), 'utf8'), {
-  noEscape: true,
-  strict: true,
-});
+const template = compiled('c-codec/codec.h.hbs');
 
 const HEADER = 'ghcb-codec.h';
 /** Structs with decode/encode functions; the first is the page. */

@@ -1,13 +1,9 @@
 // Xen-style C headers, one per schema module, with compile-time layout checks.
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { template as compiled } from '../template.ts';
 import type { EField, EGroup, ELayout, EModel, EModule, EStruct, IntBits } from '../../elaborate/model.ts';
 import { bannerLines, citation, hex, type OutputFile } from '../common.ts';
 
-const template = Handlebars.compile(readFileSync(new URL('./header.h.hbs', import.meta.url), 'utf8'), {
-  noEscape: true,
-  strict: true,
-});
+const template = compiled('c-headers/header.h.hbs');
 
 const C_INT: Record<IntBits, string> = { 8: 'uint8_t', 16: 'uint16_t', 32: 'uint32_t', 64: 'uint64_t' };
 

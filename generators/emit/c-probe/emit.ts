@@ -1,11 +1,10 @@
 // A C program that prints the compiled layout of every generated struct and
 // the value of every generated macro (the PeakRDL-style layout test).
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { template as compiled } from '../template.ts';
 import type { EModel } from '../../elaborate/model.ts';
 import { bannerLines, type OutputFile } from '../common.ts';
 
-const template = Handlebars.compile(readFileSync(new URL('./probe.c.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: true });
+const template = compiled('c-probe/probe.c.hbs');
 
 export function emitLayoutProbe(model: EModel): OutputFile[] {
   const lines: string[] = [];

@@ -2,17 +2,15 @@
 // VMGEXIT validator/dispatcher over it, for Xen (Xen style, no libc beyond
 // memcpy/memset). Offsets, valid bits and codes come from the elaborated
 // model and the resolved NAE table; nothing is recomputed here.
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { template as compiled } from '../template.ts';
 import type { EModel } from '../../elaborate/model.ts';
 import { citation, hex, type OutputFile } from '../common.ts';
 import { naeTables, type ECondition, type ENaeEvent, type FieldRef } from '../../../lib/nae/table.ts';
 import { Handler, RuleId } from '../../../schema/nae-model.ts';
 import { RULE_TEXT } from '../../../lib/nae/rules.ts';
 
-const template = (name: string) => Handlebars.compile(readFileSync(new URL(name, import.meta.url), 'utf8'), { noEscape: true });
-const header = template('./vmgexit.h.hbs');
-const source = template('./vmgexit.c.hbs');
+const header = compiled('c-vmgexit/vmgexit.h.hbs');
+const source = compiled('c-vmgexit/vmgexit.c.hbs');
 
 const up = (s: string) => s.toUpperCase();
 const ull = (v: bigint) => `${hex(v)}ULL`;

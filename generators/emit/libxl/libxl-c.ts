@@ -3,8 +3,7 @@
 // walked by a little hand-written-looking C, so that a reviewer reads each
 // rule once rather than once per kind. Written in libxl's own style (`if (x)`,
 // LOG(ERROR, ...)), since it lands in tools/libs/light.
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { template as compiled } from '../template.ts';
 import { hex } from '../common.ts';
 import type { CocoRules, ResolvedKind, ResolvedOption } from '../../../lib/xlcfg/ruleset.ts';
 import { kindList, libxlKindConst } from '../../../lib/xlcfg/ruleset.ts';
@@ -14,7 +13,7 @@ import type { RuleId } from '../../../schema/coco-model.ts';
 
 const PRIX64 = '%" PRIx64 "';
 
-const template = Handlebars.compile(readFileSync(new URL('./libxl_x86.c.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: true });
+const template = compiled('libxl/libxl_x86.c.hbs');
 
 export function kindConst(rules: CocoRules, k: ResolvedKind): string {
   return libxlKindConst(rules.config, k.idl);

@@ -1,13 +1,14 @@
-// The TypeScript GHCB codec, written with ts-morph: generated/ts/ghcb-codec.ts
-// (page view, decode/encode) and generated/ts/ghcb-msr-codec.ts (MSR protocol).
-// Each file is built as one list of structures and printed once: ts-morph
-// re-parses after every incremental edit, which made piecewise building slow.
-import { IndentationText, Project, QuoteKind, type StatementStructures, StructureKind, VariableDeclarationKind } from 'ts-morph';
+// The TypeScript GHCB codec: generated/ts/ghcb-codec.ts (page view,
+// decode/encode), generated/ts/ghcb-schema.ts (zod schemas of the decoded
+// objects) and generated/ts/ghcb-msr-codec.ts (MSR protocol). Each file
+// is built as one list of declaration structures and printed once (printer.ts).
+import { printSourceFile, type StatementStructures, StructureKind, VariableDeclarationKind } from './printer.ts';
 import type { EModel, EStruct } from '../../elaborate/model.ts';
 import { bannerLines, citation, hex, type OutputFile } from '../common.ts';
 import { camel } from './names.ts';
 import { msrCodec, msrLayouts } from './msr.ts';
-import { codecHelpers, structCodec } from './struct-codec.ts';
+import { codecHelpers, schemaHelpers, structCodec, structSchemas } from './struct-codec.ts';
+import { structClosure, typeName } from './structs.ts';
 import { ghcbView, pageLeaves } from './view.ts';
 
 /** Structs that get a plain-object codec; the first is the page. */
@@ -72,31 +73,33 @@ function fieldTable(root: EStruct, model: EModel): StatementStructures[] {
 export function emitTsCodec(model: EModel): OutputFile[] {
   const page = model.structs.get(ROOTS[0]);
   if (!page) return [];
-  // The repository's own style: two-space indentation, single quotes.
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
-  });
   const out: OutputFile[] = [];
   const roots = ROOTS.map((r) => model.structs.get(r)).filter((s): s is EStruct => s !== undefined);
   const done = new Set<string>();
-  const codec = project.createSourceFile('ghcb-codec.ts', {
-    statements: [
+  const codec = printSourceFile([
       banner(`struct ${roots.map((r) => r.name).join(', struct ')}`),
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'zod', namedImports: ['z'] },
       ...codecHelpers(),
       ...roots.flatMap((r) => structCodec(r, model, done)),
       ...ghcbView(page, model),
       ...fieldTable(page, model),
-    ],
-  });
-  out.push({ path: 'generated/ts/ghcb-codec.ts', contents: codec.getFullText() });
+  ]);
+  out.push({ path: 'generated/ts/ghcb-codec.ts', contents: codec });
+
+  // The zod schemas in a file of their own: zod takes longer to load than a
+  // command that decodes a page takes to run.
+  const schemaTypes = [...new Set(roots.flatMap((r) => structClosure(r, model)).map(typeName))];
+  const schemas = printSourceFile([
+    banner(`struct ${roots.map((r) => r.name).join(', struct ')}`),
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'zod', namedImports: ['z'] },
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: './ghcb-codec.ts', namedImports: schemaTypes },
+    ...schemaHelpers(),
+    ...((done) => roots.flatMap((r) => structSchemas(r, model, done)))(new Set<string>()),
+  ]);
+  out.push({ path: 'generated/ts/ghcb-schema.ts', contents: schemas });
 
   if (msrLayouts(model).length > 0) {
-    const msr = project.createSourceFile('ghcb-msr-codec.ts', {
-      statements: [banner('the BitLayouts located at GHCB MSR protocol codes'), ...msrCodec(model)],
-    });
-    out.push({ path: 'generated/ts/ghcb-msr-codec.ts', contents: msr.getFullText() });
+    const msr = printSourceFile([banner('the BitLayouts located at GHCB MSR protocol codes'), ...msrCodec(model)]);
+    out.push({ path: 'generated/ts/ghcb-msr-codec.ts', contents: msr });
   }
   return out;
 }

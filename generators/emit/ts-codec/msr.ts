@@ -1,6 +1,6 @@
 // GHCB MSR protocol codec: a table of every message the schema defines
 // (BitLayouts located at a GHCBInfo code), and table-driven decode/encode.
-import { type StatementStructures, StructureKind, VariableDeclarationKind } from 'ts-morph';
+import { type StatementStructures, StructureKind, VariableDeclarationKind } from './printer.ts';
 import type { ELayout, EModel } from '../../elaborate/model.ts';
 import { citation, hex } from '../common.ts';
 

@@ -1,6 +1,7 @@
-// Plain-object codec for a struct tree: interfaces, zod schemas, and
-// straight-line DataView read/write functions (no zod on the hot path).
-import { type FunctionDeclarationStructure, type StatementStructures, StructureKind, VariableDeclarationKind } from 'ts-morph';
+// Plain-object codec for a struct tree: interfaces and straight-line DataView
+// read/write functions; the zod schemas that validate decoded objects are
+// emitted apart (structSchemas), so the codec itself never loads zod.
+import { type FunctionDeclarationStructure, type StatementStructures, StructureKind, VariableDeclarationKind } from './printer.ts';
 import type { EModel, EStruct } from '../../elaborate/model.ts';
 import { citation, hex } from '../common.ts';
 import { maxOf, readInt, structClosure, tsFields, tsType, typeName, writeInt, type TsField } from './structs.ts';
@@ -74,6 +75,24 @@ function writeStmts(f: TsField): string[] {
   }
 }
 
+/** The helpers of the schema file: zod schemas for u64 and fixed-length byte arrays. */
+export function schemaHelpers(): StatementStructures[] {
+  return [
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: 'u64', initializer: 'z.bigint().min(0n).max(0xffffffffffffffffn)' }],
+    },
+    {
+      kind: StructureKind.Function,
+      name: 'bytes',
+      docs: ['A byte array of exactly `length` bytes.'],
+      parameters: [{ name: 'length', type: 'number' }],
+      statements: 'return z.instanceof(Uint8Array).refine((b) => b.length === length, { message: `must be ${length} bytes` });',
+    },
+  ];
+}
+
 /** The helpers every struct codec file shares. */
 export function codecHelpers(): StatementStructures[] {
   return [
@@ -82,19 +101,8 @@ export function codecHelpers(): StatementStructures[] {
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'U64_MAX', initializer: '0xffffffffffffffffn' }],
   },
-  {
-    kind: StructureKind.VariableStatement,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: 'u64', initializer: 'z.bigint().min(0n).max(U64_MAX)' }],
-  },
   ...(
   [
-    {
-      name: 'bytes',
-      docs: ['A byte array of exactly `length` bytes.'],
-      parameters: [{ name: 'length', type: 'number' }],
-      statements: 'return z.instanceof(Uint8Array).refine((b) => b.length === length, { message: `must be ${length} bytes` });',
-    },
     {
       name: 'isU64',
       parameters: [{ name: 'v', type: 'unknown' }],
@@ -127,8 +135,11 @@ export function codecHelpers(): StatementStructures[] {
   ];
 }
 
-/** Interface, schema, reader and writer of every struct of `root`'s tree, then decode/encode of the root. */
-export function structCodec(root: EStruct, model: EModel, done: Set<string>): StatementStructures[] {
+/**
+ * The zod schema of every struct of `root`'s tree, for the schema file: kept
+ * out of the codec, so that decoding a page does not load zod.
+ */
+export function structSchemas(root: EStruct, model: EModel, done: Set<string>): StatementStructures[] {
   const out: StatementStructures[] = [];
   for (const s of structClosure(root, model)) {
     if (done.has(s.name)) continue;
@@ -136,14 +147,7 @@ export function structCodec(root: EStruct, model: EModel, done: Set<string>): St
     const name = typeName(s);
     const fields = tsFields(s, model);
     out.push({
-      kind: StructureKind.Interface,
-      name,
-      isExported: true,
-      docs: [`${s.description} (struct ${s.name}, ${hex(s.size)} bytes; ${citation(s.spec)}).`],
-      properties: fields.map((f) => ({ name: f.prop, type: tsType(f), docs: [fieldDoc(f)] })),
-    });
-    out.push({
-    kind: StructureKind.VariableStatement,
+      kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [`Validates a decoded ${s.name} (for untrusted input; decode/encode do not use it).`],
@@ -159,6 +163,25 @@ export function structCodec(root: EStruct, model: EModel, done: Set<string>): St
           },
         },
       ],
+    });
+  }
+  return out;
+}
+
+/** Interface, reader and writer of every struct of `root`'s tree, then decode/encode of the root. */
+export function structCodec(root: EStruct, model: EModel, done: Set<string>): StatementStructures[] {
+  const out: StatementStructures[] = [];
+  for (const s of structClosure(root, model)) {
+    if (done.has(s.name)) continue;
+    done.add(s.name);
+    const name = typeName(s);
+    const fields = tsFields(s, model);
+    out.push({
+      kind: StructureKind.Interface,
+      name,
+      isExported: true,
+      docs: [`${s.description} (struct ${s.name}, ${hex(s.size)} bytes; ${citation(s.spec)}).`],
+      properties: fields.map((f) => ({ name: f.prop, type: tsType(f), docs: [fieldDoc(f)] })),
     });
     out.push({
     kind: StructureKind.Function,

@@ -11,7 +11,7 @@ import {
   Scope,
   StructureKind,
   VariableDeclarationKind,
-} from 'ts-morph';
+} from './printer.ts';
 import type { EField, EModel, EStruct, IntBits } from '../../elaborate/model.ts';
 import { citation, hex } from '../common.ts';
 import { camel, pascal } from './names.ts';
