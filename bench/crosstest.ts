@@ -6,6 +6,7 @@ import { crossCheckFrames } from '../test/harness/crosstest.ts';
 import { CaseWriter, type PageStyle } from '../test/harness/ghcb-cases.ts';
 import { GhcbReference, ghcbHarnessModule } from '../test/harness/ghcb-kinds.ts';
 import { HarnessProcess } from '../test/harness/process.ts';
+import { removeTestTempDirs } from '../test/helpers/tmp.ts';
 import { Rng } from '../test/harness/rng.ts';
 import { projectModel } from '../generators/model.ts';
 
@@ -49,6 +50,7 @@ export async function crosstest(targetCases = CASES): Promise<{ casesPerS: numbe
   const s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await proc.close();
+  removeTestTempDirs();
   // The CPU time of the TypeScript side: on a busy machine the wall time says more about the neighbours.
   return { casesPerS: cases / s, cases, mismatches, tsCpuS: (cpu.user + cpu.system) / 1e6 };
 }

@@ -5,13 +5,13 @@
 // Under CI=true a missing /usr/bin/chromium is a failure; elsewhere the suite
 // skips with a message (scripts/install-deps installs chromium).
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import type { CoverageReport } from '../../lib/coverage/types.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -26,7 +26,7 @@ describe.runIf(!haveChromium && inCi)('coverage HTML in CI', () => {
 });
 
 describe.skipIf(!haveChromium)('coverage HTML page in headless chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'xen-sev-browser-'));
+  const dir = testTempDir('browser');
   const htmlPath = join(dir, 'coverage.html');
   const jsonPath = join(dir, 'coverage.json');
   let report: CoverageReport;

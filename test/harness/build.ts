@@ -1,11 +1,11 @@
 // Builds the long-lived C harness (test/c/harness) with gcc through execa.
 // Each module contributes C sources, headers written at build time, and a
 // table of request kinds; registry.c lists the tables.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../../lib/paths.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 export interface HarnessModule {
   /** C identifier: the module's table is `harness_<name>_kinds`. */
@@ -23,7 +23,7 @@ export const HARNESS_FLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedan
 
 /** Compiles the harness and returns the path of the executable. */
 export async function buildHarness(modules: readonly HarnessModule[], opts: { cc?: string; optimize?: string; generatedDir?: string } = {}): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'xen-sev-harness-'));
+  const dir = testTempDir('harness');
   for (const m of modules) for (const [name, text] of Object.entries(m.headers ?? {})) writeFileSync(join(dir, name), text);
   const registry = [
     '/* Written by test/harness/build.ts: the kind tables linked into this harness. */',

@@ -3,11 +3,11 @@
 // DEFINE_GHCB_ACCESSORS) calls ghcb_set_<field>() for each scenario; a
 // userspace main writes the pages out. The kernel TU includes no libc header
 // and the main includes no kernel header, so the two worlds never mix.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { LinuxHeaders } from '../linux/kbuild.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 export interface LinuxScenario {
   /** ghcb_set_<field>(ghcb, value) calls, in order. */
@@ -40,7 +40,7 @@ function userMain(count: number): string {
 
 /** Builds and runs the program; returns one 4096-byte page per scenario. */
 export async function linuxFilledPages(h: LinuxHeaders, scenarios: readonly LinuxScenario[]): Promise<Uint8Array[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'xen-sev-linux-ghcb-'));
+  const dir = testTempDir('linux-ghcb');
   writeFileSync(join(dir, 'fill.c'), kernelUnit(scenarios));
   writeFileSync(join(dir, 'main.c'), userMain(scenarios.length));
   const gccInclude = (await execa('gcc', ['-print-file-name=include'])).stdout.trim();

@@ -1,12 +1,12 @@
 // Real C compilers for the tests: gcc always, clang when installed.
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateAll } from '../../generators/generate.ts';
 import type { EModel } from '../../generators/elaborate/model.ts';
 import type { OutputFile } from '../../generators/emit/common.ts';
 import { writeOutputs } from '../../generators/write.ts';
+import { testTempDir } from './tmp.ts';
 
 export const STRICT_FLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic'];
 
@@ -23,7 +23,7 @@ export async function compilers(): Promise<string[]> {
 }
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `xen-sev-${prefix}-`));
+  return testTempDir(prefix);
 }
 
 type Emitter = (model: EModel) => OutputFile[];

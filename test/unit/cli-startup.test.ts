@@ -1,19 +1,19 @@
 // Start-up: the CLI runs as compiled JavaScript and a command loads only what
 // it uses. These check which modules a run loads (a module hook logs them),
 // not how long it takes; the timings are in `npm run bench`.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, COMMANDS } from '../../lib/cli/main.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { isFresh } from '../../scripts/build-cli.mjs';
 import { loadedModules } from '../helpers/modules.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const repoFile = (url: string) => url.startsWith(`file://${REPO_ROOT}/`) ? url.slice(`file://${REPO_ROOT}/`.length) : null;
 const pkg = (url: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? null;
 
-const page = join(mkdtempSync(join(tmpdir(), 'xen-sev-startup-')), 'zero.bin');
+const page = join(testTempDir('startup'), 'zero.bin');
 writeFileSync(page, new Uint8Array(4096));
 
 describe('CLI start-up', () => {
@@ -85,7 +85,7 @@ describe('CLI start-up', () => {
   });
 
   it('a build is stale once one of its sources is newer, or gone', () => {
-    const root = mkdtempSync(join(tmpdir(), 'xen-sev-fresh-'));
+    const root = testTempDir('fresh');
     const cli = join(root, 'cli');
     mkdirSync(cli);
     mkdirSync(join(root, 'lib'));

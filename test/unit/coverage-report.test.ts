@@ -1,8 +1,7 @@
 // xen-sev coverage: items from the model, the generated/tests/xen columns,
 // summaries, Markdown, --diff, and the CLI's JSON shape.
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectModel } from '../../generators/model.ts';
@@ -17,6 +16,7 @@ import type { CoverageItem, CoverageReport } from '../../lib/coverage/types.ts';
 import { readXenTree } from '../../lib/coverage/xen.ts';
 import { UserError } from '../../lib/errors.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const model = projectModel();
 const report = buildReport(coverageInputs(model, null));
@@ -238,7 +238,7 @@ describe('HTML', () => {
 describe('--xen against a fixture tree', () => {
   // A fixture of a few C files, not Xen: one uses Xen's name for an exit code,
   // one defines Xen's VMCB struct, one uses a generated macro, one has bare words.
-  const dir = mkdtempSync(join(tmpdir(), 'xen-sev-fake-xen-'));
+  const dir = testTempDir('fake-xen');
   mkdirSync(join(dir, 'xen/arch/x86/hvm/svm'), { recursive: true });
   mkdirSync(join(dir, 'xen/drivers/crypto'), { recursive: true });
   writeFileSync(join(dir, 'xen/arch/x86/hvm/svm/svm.c'), 'void f(int c)\n{\n    if ( c == VMEXIT_CPUID )\n        return;\n}\n');
@@ -288,7 +288,7 @@ describe('--diff', () => {
   });
 
   it('an old report that is not a coverage report is a user error naming the file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xen-sev-diff-'));
+    const dir = testTempDir('diff');
     writeFileSync(join(dir, 'bad.json'), '{"summary": {}}');
     expect(() => readReport(join(dir, 'bad.json'))).toThrow(/bad\.json: no "items" array/);
   });
@@ -317,7 +317,7 @@ describe('xen-sev coverage (CLI)', () => {
   });
 
   it('--diff against an earlier report names what changed; bad input is one line and exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xen-sev-cov-'));
+    const dir = testTempDir('cov');
     const old = join(dir, 'old.json');
     writeFileSync(old, JSON.stringify(olderReport().old));
     const d = await run('--diff', old);

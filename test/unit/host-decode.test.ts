@@ -3,14 +3,14 @@
 // decoding by an independent tool (cpuid(1) by Todd Allen), and from the
 // APM / Linux msr-index.h bit numbers, never from the code under test.
 import { execa } from 'execa';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectModel } from '../../generators/model.ts';
 import { allPassed, hostReport, renderHostReport, type Check, type HostReport } from '../../lib/host/report.ts';
 import { readCpuid, readHost, type CpuidRegs, type HostRegisters } from '../../lib/host/registers.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const model = projectModel();
 const none = { ok: false as const, why: 'not given' };
@@ -106,7 +106,7 @@ describe('SYSCFG and SEV_STATUS', () => {
 
 describe('reading the device files', () => {
   it('reads CPUID and MSRs at the leaf and MSR index offsets (a sparse fixture file)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xen-sev-host-'));
+    const dir = testTempDir('host');
     const cpuid = join(dir, 'cpuid');
     const msr = join(dir, 'msr');
     const put = (path: string, offset: number, words: number[] | bigint) => {

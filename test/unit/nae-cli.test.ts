@@ -1,14 +1,14 @@
 // xen-sev nae list|simulate and ghcb validate, run as a user runs them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { buildRequest, defaultVcpu } from '../../lib/nae/guest.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const run = (...args: string[]) => execa('node', [join(REPO_ROOT, 'bin/xen-sev'), ...args], { reject: false, cwd: '/' });
-const dir = mkdtempSync(join(tmpdir(), 'xen-sev-nae-cli-'));
+const dir = testTempDir('nae-cli');
 
 function pageFile(name: string, fill: (p: Uint8Array) => void): string {
   const p = new Uint8Array(4096);

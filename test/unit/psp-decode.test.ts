@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectModel } from '../../generators/model.ts';
 import { decodeLog, dumpRowBytes, parseErrorLine } from '../../lib/firmware/ccp-log.ts';
@@ -14,6 +13,7 @@ import { readBounded } from '../../lib/firmware/input.ts';
 import { explain, parseQuery, renderExplanation } from '../../lib/explain/explain.ts';
 import { UserError } from '../../lib/errors.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const FIX = join(REPO_ROOT, 'test/fixtures/ccp');
 const model = projectModel();
@@ -97,7 +97,7 @@ describe('psp decode (CLI)', () => {
   });
 
   it('bad input: one line on stderr, exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'psp-'));
+    const dir = testTempDir('psp');
     writeFileSync(join(dir, 'empty.log'), 'nothing to see\n');
     for (const args of [['psp', 'decode', join(dir, 'empty.log')], ['psp', 'decode', join(dir, 'missing.log')], ['psp', 'decode', dir]]) {
       const r = await cli(...args);
@@ -108,7 +108,7 @@ describe('psp decode (CLI)', () => {
   });
 
   it('reads at most the limit', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'psp-'));
+    const dir = testTempDir('psp');
     writeFileSync(join(dir, 'big.log'), 'x'.repeat(2000));
     expect(() => readBounded(join(dir, 'big.log'), 1000)).toThrow(/2000 bytes, more than the 1000-byte limit/);
   });
@@ -225,7 +225,7 @@ describe('fw (CLI)', () => {
     pi.writeBigUInt64LE(0x100000n, 0x68);
     const finish = JSON.parse(snp.stdout).steps.find((s: { command: string }) => s.command === 'SNP_LAUNCH_FINISH');
     expect(finish.measurement).toBe(createHash('sha384').update(pi).digest('hex'));
-    const dir = mkdtempSync(join(tmpdir(), 'fw-'));
+    const dir = testTempDir('fw');
     writeFileSync(join(dir, 'wrong.txt'), 'LAUNCH_FINISH handle=1 expect=SUCCESS\n');
     const w = await cli('fw', 'simulate', join(dir, 'wrong.txt'));
     expect(w.exitCode).toBe(1);

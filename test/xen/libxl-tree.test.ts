@@ -2,14 +2,14 @@
 // gentypes.py must accept the IDL, and libxl_x86.c / xl_parse.c must compile
 // with Xen's flags (-Werror). The tree is copied first; the cache stays pristine.
 import { execa } from 'execa';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyFragments } from '../../lib/xlcfg/fragments.ts';
 import { generateInto } from '../helpers/cc.ts';
 import { projectModel } from '../../generators/model.ts';
 import { xenTree } from './tree.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 const tree = await xenTree();
 if (tree.path === null) console.warn(`test/xen/libxl-tree: skipped: ${tree.reason}`);
@@ -25,7 +25,7 @@ describe.skipIf(tree.path === null)('coco fragments in Xen 4.17.5', () => {
   const make = (args: string[]) => execa('make', args, { cwd: work, reject: false, all: true, env: { MAKEFLAGS: '' } });
 
   beforeAll(async () => {
-    work = join(mkdtempSync(join(tmpdir(), 'xen-sev-xentree-')), 'xen');
+    work = join(testTempDir('xentree'), 'xen');
     cpSync(tree.path!, work, { recursive: true });
     applyFragments(work, join(generateInto(projectModel()), 'generated/libxl'));
     const conf = await execa('./configure', CONFIGURE, { cwd: work, reject: false, all: true });

@@ -3,15 +3,15 @@
 // are tiny fakes with just the files that identify a Xen tree, so these run
 // everywhere, with or without a real Xen source.
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../lib/errors.ts';
 import { buildSeries } from '../../lib/patches/build.ts';
 import { runCli } from './patches-series.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'xen-sev-patches-cli-'));
+const root = testTempDir('patches-cli');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function fakeXen(name: string, version: [number, number, string]): string {

@@ -1,19 +1,19 @@
 // Drift: rebuilding the xen-4.17 series from the Debian tree with today's
 // generated/ and lib/patches/ gives the committed series, apart from dates.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readXenVersion } from '../../lib/xen-tree/version.ts';
 import { runCli, seriesAuthor, seriesDir, seriesFiles, withoutDates } from './patches-series.ts';
 import { xenTree } from './tree.ts';
+import { testTempDir } from '../helpers/tmp.ts';
 
 if (process.env.XEN_SRC && readXenVersion(process.env.XEN_SRC).extra.startsWith('-unstable')) delete process.env.XEN_SRC;
 const tree = await xenTree();
 if (tree.path === null) console.warn(`test/xen/patches-drift: skipped: ${tree.reason}`);
 
 describe.skipIf(tree.path === null)('xen-4.17 series drift', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'xen-sev-drift-')), 'series');
+  const out = join(testTempDir('drift'), 'series');
   afterAll(() => rmSync(join(out, '..'), { recursive: true, force: true }));
 
   it('regenerates byte for byte, dates aside', async () => {
