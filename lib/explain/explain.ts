@@ -107,7 +107,7 @@ function meaning(api: Api, v: EValue): Meaning {
 }
 
 // The PSP mailbox register as Linux reads it (include/linux/psp.h, drivers/crypto/ccp/sev-dev.c).
-const LINUX_PSP = 'linux:include/linux/psp.h PSP_CMDRESP_* and drivers/crypto/ccp/sev-dev.c';
+const LINUX_PSP = 'linux:include/linux/psp.h PSP_CMDRESP_*, drivers/crypto/ccp/sev-dev.h SEV_CMDRESP_CMD and sev-dev.c';
 const NO_FW_CALL = 0xffffffffn;
 
 function statusNameOf(code: bigint): string | null {
@@ -125,7 +125,7 @@ function registerNotes(code: bigint, maxDefined: bigint): string[] {
     out.push(`${hex(code)} is wider than the status field: the firmware writes its status into bits 15:0 of the CmdResp register (Linux masks it with PSP_CMDRESP_STS = GENMASK(15, 0)), so no firmware status exceeds 0xffff (${LINUX_PSP}).`);
     return out;
   }
-  out.push(`The firmware writes its status into bits 15:0 of the CmdResp register; Linux reports those 16 bits (PSP_CMDRESP_STS = GENMASK(15, 0); bits 23:16 hold the command, bit 30 is the recovery flag and bit 31 the response flag) (${LINUX_PSP}).`);
+  out.push(`The firmware writes its status into bits 15:0 of the CmdResp register; Linux reports those 16 bits (PSP_CMDRESP_STS = GENMASK(15, 0); in the SEV mailbox bits 26:16 hold the command id, SEV_CMDRESP_CMD in sev-dev.h, and bit 31 is the response flag) (${LINUX_PSP}).`);
   const offset = code - 0x40n;
   const base = offset > 0n && offset <= maxDefined ? statusNameOf(offset) : null;
   if (base !== null) {
