@@ -25,9 +25,12 @@ export function coverBlurb(model: EModel, target: Target, tree: XenTree, commits
     p(
       'Xen cannot run AMD SEV-ES or SEV-SNP guests; Linux/KVM have for years. An SEV-ES guest ' +
         "talks to its hypervisor through the GHCB: Xen's side of that protocol is where this " +
-        'series starts, behind CONFIG_AMD_SEV (unsupported, default off). Launching such guests ' +
-        '(the PSP driver, the toolstack) follows in later series; until then nothing can create ' +
-        'one and the new code is reached by no guest.',
+        'series starts, behind CONFIG_AMD_SEV (unsupported, default off). It goes on with the ' +
+        "SEV firmware's mailbox on the AMD Secure Processor (platform INIT at boot), the requests " +
+        "needing the device model, and SEV-ES domains and vCPUs that the toolstack can ask for " +
+        'with coco = "sev-es". Launching such a guest (the firmware\'s LAUNCH_* commands from ' +
+        'the toolstack) follows in a later series; until then an SEV-ES domain can be created ' +
+        'but not run.',
     ),
   );
   out.push(
@@ -38,8 +41,12 @@ export function coverBlurb(model: EModel, target: Target, tree: XenTree, commits
     ),
   );
   const generated = ['Generated from the specifications:'];
+  // A header a later patch grows is listed once, where it first appears.
+  const listed = new Set<string>();
   for (const c of commits) {
     for (const g of c.generated) {
+      if (listed.has(g.path)) continue;
+      listed.add(g.path);
       const mod = model.modules.find((m) => m.name === g.module);
       generated.push(wrap(`  - ${g.path} (schema module ${g.module})`));
       for (const s of mod?.spec ?? []) generated.push(`      ${citation(s)}`);
