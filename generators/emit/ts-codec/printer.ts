@@ -264,19 +264,7 @@ function statement(w: CodeBlockWriter, s: Statement): void {
       modifiers(w, s);
       w.write(`interface ${s.name}`);
       w.space();
-      w.inlineBlock(() => {
-        const props = s.properties ?? [];
-        for (let i = 0; i < props.length; i++) {
-          w.conditionalNewLine(i > 0);
-          const p = props[i]!;
-          w.closeComment();
-          docs(w, p.docs);
-          modifiers(w, p);
-          w.write(p.name);
-          typed(w, p.type);
-          w.write(';');
-        }
-      });
+      w.inlineBlock(() => properties(w, s.properties ?? []));
       return;
     case StructureKind.VariableStatement:
       docs(w, s.docs);
@@ -309,6 +297,20 @@ function statement(w: CodeBlockWriter, s: Statement): void {
   }
 }
 
+/** Property declarations of an interface or class body, one per line. */
+function properties(w: CodeBlockWriter, props: readonly PropertySignatureStructure[]): void {
+  for (let i = 0; i < props.length; i++) {
+    w.conditionalNewLine(i > 0);
+    const p = props[i]!;
+    w.closeComment();
+    docs(w, p.docs);
+    modifiers(w, p);
+    w.write(p.name);
+    typed(w, p.type);
+    w.write(';');
+  }
+}
+
 function classDeclaration(w: CodeBlockWriter, s: ClassDeclarationStructure): void {
   const separator = () => {
     if (!w.isAtStartOfFirstLineOfBlock()) w.blankLine();
@@ -320,17 +322,7 @@ function classDeclaration(w: CodeBlockWriter, s: ClassDeclarationStructure): voi
   if (!isBlank(s.name)) w.space().write(s.name);
   w.space();
   w.inlineBlock(() => {
-    const props = s.properties ?? [];
-    for (let i = 0; i < props.length; i++) {
-      w.conditionalNewLine(i > 0);
-      const p = props[i]!;
-      w.closeComment();
-      docs(w, p.docs);
-      modifiers(w, p);
-      w.write(p.name);
-      typed(w, p.type);
-      w.write(';');
-    }
+    properties(w, s.properties ?? []);
     for (const c of s.ctors ?? []) {
       separator();
       w.closeComment();

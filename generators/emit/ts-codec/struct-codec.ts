@@ -135,17 +135,22 @@ export function codecHelpers(): StatementStructures[] {
   ];
 }
 
+/** The structs of `root`'s tree not printed yet (marked printed), with their TS names and fields. */
+function* newStructs(root: EStruct, model: EModel, done: Set<string>) {
+  for (const s of structClosure(root, model)) {
+    if (done.has(s.name)) continue;
+    done.add(s.name);
+    yield { s, name: typeName(s), fields: tsFields(s, model) };
+  }
+}
+
 /**
  * The zod schema of every struct of `root`'s tree, for the schema file: kept
  * out of the codec, so that decoding a page does not load zod.
  */
 export function structSchemas(root: EStruct, model: EModel, done: Set<string>): StatementStructures[] {
   const out: StatementStructures[] = [];
-  for (const s of structClosure(root, model)) {
-    if (done.has(s.name)) continue;
-    done.add(s.name);
-    const name = typeName(s);
-    const fields = tsFields(s, model);
+  for (const { s, name, fields } of newStructs(root, model, done)) {
     out.push({
       kind: StructureKind.VariableStatement,
       isExported: true,
@@ -171,11 +176,7 @@ export function structSchemas(root: EStruct, model: EModel, done: Set<string>): 
 /** Interface, reader and writer of every struct of `root`'s tree, then decode/encode of the root. */
 export function structCodec(root: EStruct, model: EModel, done: Set<string>): StatementStructures[] {
   const out: StatementStructures[] = [];
-  for (const s of structClosure(root, model)) {
-    if (done.has(s.name)) continue;
-    done.add(s.name);
-    const name = typeName(s);
-    const fields = tsFields(s, model);
+  for (const { s, name, fields } of newStructs(root, model, done)) {
     out.push({
       kind: StructureKind.Interface,
       name,
