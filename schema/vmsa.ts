@@ -185,5 +185,15 @@ export const vmsaModule: ModuleInput = {
       ],
     },
   ],
-  groups: [],
+  groups: [
+    {
+      name: 'sev_es_host_save',
+      description: 'Where VMRUN of an SEV-ES guest keeps host state: in VMSA format, at the offset of a VMCB\'s state save area (Table B-1), in the page MSR VM_HSAVE_PA names.',
+      kind: 'constants',
+      cPrefix: 'SEV_ES_',
+      spec: cite('apm2', '15.35 Encrypted State (SEV-ES)'),
+      linux: null,
+      values: [{ name: 'HOST_SAVE_AREA_OFFSET', value: 0x400, description: 'Offset of the host\'s VMSA-format save area in the host save area page.', linux: null }],
+    },
+  ],
 };

@@ -26,6 +26,13 @@
 #endif
 
 /*
+ * Where VMRUN of an SEV-ES guest keeps host state: in VMSA format, at the
+ * offset of a VMCB's state save area (Table B-1), in the page MSR VM_HSAVE_PA
+ * names. (AMD 24593 rev 3.42, 15.35 Encrypted State (SEV-ES))
+ */
+#define SEV_ES_HOST_SAVE_AREA_OFFSET            0x400
+
+/*
  * VINTR_CTRL of the VMSA (offset 0x3b8): the guest-owned part of virtual
  * interrupt control. (AMD 24593 rev 3.42, Appendix B, Table B-4, via
  * coconut-svsm:cpuarch/src/vmsa.rs)

@@ -988,6 +988,7 @@ int main(void)
     F(sev_es_save_area, bp_ibstgt_rip);
     F(sev_es_save_area, ic_ibs_extd_ctl);
     F(sev_es_save_area, reserved_0x7c8);
+    C(SEV_ES_HOST_SAVE_AREA_OFFSET);
     C(VMSA_VINTR_CTRL_V_TPR_SHIFT);
     C(VMSA_VINTR_CTRL_V_TPR_MASK);
     C(VMSA_VINTR_CTRL_V_IRQ_SHIFT);
