@@ -32,6 +32,20 @@ const APM_8000001F: Record<string, bigint> = {
   CPUID_8000001F_EAX_SEV_ES_MASK: 1n << 3n,
 };
 
+/**
+ * The SEV-ES host state VMRUN does not save ("type B", stored by Xen before
+ * VMRUN): APM 15.35, the host save area in VMSA format at offset 400h of the
+ * host save area page (where a VMCB's state save area is, Table B-1), and the
+ * VMSA offsets of XCR0, XSS and PKRU from Table B-4 (XSS 140h, PKRU 2E8h,
+ * XCR0 3E8h).
+ */
+const APM_HOST_SAVE_AREA_OFFSET = 0x400;
+const APM_VMSA_TYPE_B: [string, number][] = [
+  ['xss', 0x140],
+  ['pkru', 0x2e8],
+  ['xcr0', 0x3e8],
+];
+
 /** 56421 2.3.1: GHCBInfo codes and the bit ranges of the messages the series answers. */
 const GHCB_MSR_VALUES: Record<string, bigint> = {
   GHCB_MSR_GHCB_GPA: 0x000n,
@@ -108,6 +122,55 @@ for (const target of ['xen-4.17', 'staging']) {
       const bump = /^\+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000019$/m;
       if (target === 'staging') expect(text).toMatch(bump);
       else expect(text).not.toMatch(/^\+#define XEN_DOMCTL_INTERFACE_VERSION/m);
+    });
+
+    it('stores XCR0, XSS and PKRU at their APM offsets of the SEV-ES host save area before VMRUN', () => {
+      const text = all();
+      const off = new RegExp('^\\+#define SEV_ES_HOST_SAVE_AREA_OFFSET\\s+(0x[0-9a-f]+)$', 'm').exec(text);
+      expect(off).not.toBeNull();
+      expect(Number(off![1]!)).toBe(APM_HOST_SAVE_AREA_OFFSET);
+      for (const [field, at] of APM_VMSA_TYPE_B) {
+        // The struct's own comment column and its BUILD_BUG_ON() both say where the field is.
+        const decl = new RegExp(`^\\+    uint(?:32|64)_t ${field};\\s+/\\* (0x[0-9a-f]+) \\*/$`, 'm').exec(text);
+        expect(decl, field).not.toBeNull();
+        expect(Number(decl![1]!), field).toBe(at);
+        expect(text).toMatch(new RegExp(`^\\+    BUILD_BUG_ON\\(offsetof\\(struct sev_es_save_area, ${field}\\) != 0x${at.toString(16).padStart(3, '0')}\\);$`, 'm'));
+        expect(text).toMatch(new RegExp(`^\\+    hsa->${field} = `, 'm'));
+      }
+      expect(text).toMatch(/^\+        sev_es_save_host_state\(this_cpu\(hsa\)\);$/m);
+    });
+
+    it('lets an SEV-ES guest find CPUID Fn8000_001F: leaf 0x80000000 reports at least that leaf', () => {
+      // APM vol. 3, E.4: Fn8000_0000 EAX is the largest extended function; SEV's is Fn8000_001F.
+      expect(all()).toMatch(/^\+            res->a = max\(res->a, 0x8000001fU\);$/m);
+    });
+
+    it('tells the toolstack whether SEV-ES guests can run, and libxl refuses one otherwise, in one line', () => {
+      const text = all();
+      expect(text).toMatch(/^\+#define XEN_SYSCTL_PHYSCAP_X86_SEV_ES +\(1u << 0\)$/m);
+      expect(text).toMatch(/^\+        pi->arch_capabilities \|= XEN_SYSCTL_PHYSCAP_X86_SEV_ES;$/m);
+      expect(text).toMatch(/^\+    \("cap_x86_sev_es", bool\),$/m);
+      // One LOG() call, no second line from libxl before it gives up.
+      const refusal = /^\+        !physinfo\.cap_x86_sev_es\) \{\n\+        ret = ERROR_INVAL;\n\+        LOG\(ERROR, [^;]*\);\n\+        goto error_out;$/m;
+      expect(text).toMatch(refusal);
+    });
+
+    it('refuses nested virtualisation for SEV-ES domains, and keeps the AP jump table per domain', () => {
+      const text = all();
+      expect(text).toMatch(/^\+        else if \( config->flags & XEN_DOMCTL_CDF_nested_virt \)$/m);
+      expect(text).toMatch(/^\+    uint64_t sev_ap_jump_table;$/m);
+      // Patch 5 kept it with vCPU 0; patch 6 moves it.
+      expect(text).toMatch(/^-    write_atomic\(&v->domain->vcpu\[0\]->arch\.hvm\.svm\.sev->ap_jump_table, gpa\);$/m);
+      expect(text).toMatch(/^\+    write_atomic\(&v->domain->arch\.hvm\.svm\.sev_ap_jump_table, gpa\);$/m);
+      expect(text).toMatch(/^\+    return read_atomic\(&v->domain->arch\.hvm\.svm\.sev_ap_jump_table\);$/m);
+    });
+
+    it('adds X86_SEV_ES and CAP_X86_SEV_ES to the OCaml bindings, checked against the MAX constants', () => {
+      const text = all();
+      expect(text).toMatch(/^\+\s+\| X86_SEV_ES$/m);
+      expect(text).toMatch(/^\+\s+\| CAP_X86_SEV_ES$/m);
+      expect(text).toMatch(/^\+\t+\/\* ! XEN_X86_ XEN_X86_MISC_FLAGS_MAX max \*\/$/m);
+      expect(text).toMatch(/^\+\t+\/\* ! XEN_SYSCTL_PHYSCAP_X86_ XEN_SYSCTL_PHYSCAP_X86_MAX max \*\/$/m);
     });
 
     it("defines the GHCB MSR protocol with 56421's values, and only those it uses", () => {

@@ -10,7 +10,7 @@ export const vcpuSetupPatch: PatchDef = {
   id: 'vcpu-setup',
   subject: 'x86/svm: create SEV-ES domains and set up their vCPUs',
   files: [`${SVM}/sev-domain.c`],
-  headers: [],
+  headers: [{ module: 'vmsa', path: `${SVM}/sev-vmsa.h`, title: 'SEV-ES VM save area (VMSA)', guard: 'X86_HVM_SVM_SEV_VMSA_H' }],
   edit: (ctx, used) => {
     editVmcb(ctx, used);
   },
@@ -29,9 +29,15 @@ export const vcpuSetupPatch: PatchDef = {
           'bit with -EINVAL.'),
     'arch_sanitise_domain_config() refuses the flag with -EOPNOTSUPP and one ' +
       'console line naming the reason (built without CONFIG_AMD_SEV, not an ' +
-      "HVM guest using HAP, or a host that sev_init() found unable to run " +
-      'SEV-ES guests), gprintk() rather than dprintk() because the toolstack ' +
-      'only sees the errno.',
+      "HVM guest using HAP, nested virtualisation asked for (Xen would have " +
+      "to run the guest's own guests with state it cannot read), or a host " +
+      'that sev_init() found unable to run SEV-ES guests), gprintk() rather ' +
+      'than dprintk() because the toolstack only sees the errno. So that the ' +
+      'toolstack can tell before it asks, XEN_SYSCTL_physinfo reports ' +
+      'XEN_SYSCTL_PHYSCAP_X86_SEV_ES in arch_capabilities when the host can ' +
+      'run SEV-ES guests (HAP and sev_init()). XEN_SYSCTL_INTERFACE_VERSION ' +
+      'stays: a new bit in an OUT field breaks no caller, as when the ' +
+      'vmtrace, vpmu and gnttab capabilities were added.',
     'An SEV-ES guest keeps one ASID, from the range the CPU sets aside for ' +
       'SEV-ES (1 up to the minimum SEV-only ASID of CPUID Fn8000_001F EDX, ' +
       'minus one), on every pCPU: the firmware binds its encryption key to ' +
@@ -57,14 +63,35 @@ export const vcpuSetupPatch: PatchDef = {
       'fills it in for SEV-ES domains only, with the SEV and SEV-ES bits and ' +
       'the C-bit position and physical address reduction sev_init() read from ' +
       'the host, so neither the toolstack nor the guest configuration can ' +
-      'change them.',
-    'Not done yet: the SEV-ES host save area VMRUN needs (Type B host state) ' +
-      'and the firmware commands that launch the guest (a VMRUN before them ' +
-      'fails the consistency checks and the domain is crashed as for any bad ' +
-      'VMCB). The next patch lets the toolstack ask for such a domain.',
-    'The VMCB field (vmsa_pa, 0x108), the exit codes (0x8F, 0x90, 0x94) and ' +
-      'the GENERAL2 intercept bits (15, 16, 20) are rendered by ' +
-      'xen-sev-codegen from AMD 24593 (APM vol. 2) Appendix B and C, only ' +
-      'those this code uses.',
+      'change them. The guest looks for the leaf only if leaf 0x80000000 ' +
+      'says it exists: for SEV-ES domains that maximum is raised to ' +
+      '0x8000001F when the policy stops lower (as on hosts without SEV, ' +
+      'where the policy comes from), and the leaf is answered above it.',
+    'The AP jump table (AP_JUMP_TABLE, patch 5) was kept with vCPU 0 for ' +
+      'want of per-domain SEV state; it now lives in struct svm_domain with ' +
+      'the ASID.',
+    'VMRUN of an SEV-ES guest saves only part of the host state that ' +
+      '#VMEXIT loads back (AMD 24593, 15.35 and the swap types of Appendix ' +
+      'B): the rest ("type B") comes from the VMSA-format host save area at ' +
+      'offset 0x400 of the host save area page, and only the hypervisor can ' +
+      'have put it there. svm_vmenter_helper() therefore has ' +
+      'sev_es_save_host_state() store the pCPU\'s current XCR0, XSS and PKRU ' +
+      'there before each VMRUN of such a vCPU: Xen caches XCR0 and XSS per ' +
+      'pCPU and XSAVEs with them, and keeps CR4.PKE set for PV guests, so ' +
+      '#VMEXIT must give back what VMRUN found. The general purpose registers ' +
+      'are type B too, but svm/entry.S relies on none of them after VMRUN: it ' +
+      'saves and clears them all and finds the vCPU again from %rsp, which ' +
+      'VMRUN saves. The VMLOAD/VMSAVE state is the running vCPU\'s anyway, as ' +
+      'for other HVM guests, and DR0-3 are not swapped without DebugSwap. ' +
+      'Every VMRUN rewrites the three fields, since a VMRUN of a non-SEV-ES ' +
+      'guest on the pCPU may use the page in its own way.',
+    'Not done yet: the firmware commands that launch the guest (a VMRUN ' +
+      'before them fails the consistency checks and the domain is crashed as ' +
+      'for any bad VMCB). The next patch lets the toolstack ask for such a ' +
+      'domain.',
+    'The VMCB field (vmsa_pa, 0x108), the exit codes (0x8F, 0x90, 0x94), ' +
+      'the GENERAL2 intercept bits (15, 16, 20) and the VMSA layout of ' +
+      'sev-vmsa.h are rendered by xen-sev-codegen from AMD 24593 (APM vol. 2) ' +
+      'Appendix B and C, only those this code uses.',
   ],
 };

@@ -22,10 +22,13 @@
 
 #include <asm/debugreg.h>
 #include <asm/hvm/svm.h>
+#include <asm/prot-key.h>
 #include <asm/x86-defns.h>
+#include <asm/xstate.h>
 
 #include "sev.h"
 #include "sev-cpu.h"
+#include "sev-vmsa.h"
 #include "vmcb.h"
 
 static DEFINE_SPINLOCK(sev_asid_lock);
@@ -225,6 +228,34 @@ void sev_es_asid_handle_vmrun(struct vcpu *v)
         cpu_has_svm_flushbyasid ? TLB_CTRL_FLUSH_ASID : TLB_CTRL_FLUSH_ALL;
 }
 
+/*
+ * VMRUN of an SEV-ES guest does not save all of the host state that #VMEXIT
+ * loads (AMD 24593, 15.35 and the swap types of Appendix B): the "type B"
+ * state is loaded from the VMSA-format host save area at offset 0x400 of the
+ * host save area page, where only the hypervisor can have put it.  Of that
+ * state Xen relies on XCR0 and XSS (its xstate code caches them per pCPU and
+ * XSAVEs with them) and PKRU (Xen's, with CR4.PKE set for PV guests): store
+ * the values the pCPU has now, so that #VMEXIT gives back what VMRUN found.
+ *
+ * The general purpose registers are type B too, but nothing needs them:
+ * svm/entry.S saves and clears them after VMRUN and finds the vCPU again
+ * from %rsp, which VMRUN saves (type A).  The VMLOAD/VMSAVE state (FS, GS,
+ * TR, LDTR, the SYSCALL and SYSENTER MSRs) is the current vCPU's while it
+ * runs, as for other HVM guests, and svm_ctxt_switch_from() loads Xen's.
+ * DR0-3 are not swapped without DebugSwap (see sev_es_ctxt_switch_from()).
+ */
+void sev_es_save_host_state(paddr_t hsave_pa)
+{
+    struct sev_es_save_area *hsa =
+        map_domain_page(maddr_to_mfn(hsave_pa)) + SEV_ES_HOST_SAVE_AREA_OFFSET;
+
+    hsa->xcr0 = get_xcr0();
+    hsa->xss = get_msr_xss();
+    hsa->pkru = (read_cr4() & X86_CR4_PKE) ? rdpkru() : 0;
+
+    unmap_domain_page(hsa);
+}
+
 void sev_es_write_trap(struct vcpu *v, uint64_t exit_reason, uint64_t val)
 {
     /*
@@ -265,6 +296,11 @@ void sev_guest_cpuid(const struct domain *d, struct cpuid_leaf *res)
     res->b = MASK_INSR(sev_cbit_pos(), CPUID_8000001F_EBX_CBIT_POSITION_MASK) |
              MASK_INSR(sev_phys_addr_reduction(),
                        CPUID_8000001F_EBX_PHYS_ADDR_REDUCTION_MASK);
+}
+
+static void __init __maybe_unused build_assertions(void)
+{
+    vmsa_build_assertions();
 }
 
 /*
