@@ -317,6 +317,91 @@ describe('xen-overlay sev-launch.c against the firmware model', async () => {
       expect(mbox(off)).toEqual(['PLATFORM_STATUS 0', 'INIT 13']);
       expect(rcs(off)).toEqual([`rc start ${E.EOPNOTSUPP} 0`]);
     });
+
+    it(`${cc}: destroyed at every point of its launch, a guest leaves the firmware; the next one on its ASID launches after DF_FLUSH`, async () => {
+      const g: Guest = { frames: GUEST.frames.slice(0, 3), vcpus: GUEST.vcpus.slice(0, 2) };
+      const steps = launch(1, g);
+      for (let k = 1; k <= steps.length; k++) {
+        const out = await run(await exe, ['boot', ...setup(1, g), ...steps.slice(0, k), 'state', 'destroy 1', 'state', 'sealed 1', ...setup(2, g), ...launch(2, g), 'destroy 2', 'state']);
+        count(out);
+        const m = mbox(out).slice(5);
+        // The k steps (START is LAUNCH_START + ACTIVATE), then the destruction.
+        const done = m.indexOf('DEACTIVATE 0');
+        expect(m.slice(done, done + 3)).toEqual(['DEACTIVATE 0', 'DECOMMISSION 0', 'LAUNCH_START 0']);
+        expect(m.slice(done + 3, done + 5)).toEqual(['DF_FLUSH 0', 'ACTIVATE 0']);
+        expect(m.slice(-2)).toEqual(['DEACTIVATE 0', 'DECOMMISSION 0']);
+        expect(rcs(out).filter((l) => !l.endsWith(' 0 0'))).toEqual([]);
+        const states = out.filter((l) => l.startsWith('state ')).map((l) => JSON.parse(l.slice(6)) as { guests: unknown[] });
+        expect(states.map((s) => s.guests.length)).toEqual([1, 0, 0]);
+        expect(out).toContain('sealed 0');
+        expect(out.filter((l) => l.startsWith('refs '))).toEqual(['refs 0', 'refs 0']);
+      }
+    });
+
+    it(`${cc}: LAUNCH_START, ACTIVATE and LAUNCH_UPDATE_VMSA refused by the firmware: -EIO with the model's status, the partial step undone or the launch closed`, async () => {
+      // The statuses, from the model alone.
+      const fw = new FirmwareModel();
+      exec(fw, 'sev_data_init', CMD.INIT, { flags: 1n, tmr_address: 0x4000000n, tmr_len: 0x100000n });
+      fw.wbinvd();
+      exec(fw, null, CMD.DF_FLUSH);
+      const badAsid = fw.host.minSevAsid + 2;
+      exec(fw, 'sev_data_launch_start', CMD.LAUNCH_START, { policy: BigInt(POLICY) });
+      const activate = exec(fw, 'sev_data_activate', CMD.ACTIVATE, { handle: 1n, asid: BigInt(badAsid) });
+      exec(fw, 'sev_data_activate', CMD.ACTIVATE, { handle: 1n, asid: BigInt(ASID) });
+      // The legacy VGA window is not memory the firmware takes (AMD-ASPFW validate_address_range).
+      const vmsa = exec(fw, 'sev_data_launch_update_vmsa', CMD.LAUNCH_UPDATE_VMSA, { handle: 1n, address: 0xa0000n, len: 4096n });
+      exec(fw, null, 0x2);
+      const start = exec(fw, 'sev_data_launch_start', CMD.LAUNCH_START, { policy: BigInt(POLICY) });
+      expect([activate.statusName, vmsa.statusName, start.statusName]).toEqual(['INVALID_ASID', 'INVALID_ADDRESS', 'INVALID_PLATFORM_STATE']);
+
+      const g: Guest = { frames: GUEST.frames.slice(0, 1), vcpus: GUEST.vcpus };
+      const out = await run(await exe, [
+        'boot',
+        // ACTIVATE refused: LAUNCH_START is undone (DECOMMISSION); START may be asked again.
+        `domain 3 ${badAsid} 1`, `start 3 ${hx(POLICY)} 0 0`, 'state', `start 3 ${hx(POLICY)} 0 0`, 'sealed 3',
+        // The second vCPU's VMSA refused: the first is in the measurement already, so the launch is closed.
+        ...setup(1, g), 'badvmsa 1 1', `start 1 ${hx(POLICY)} 0 0`, 'data 1 100 1', 'vmsa 1', 'vmsa 1', 'measure 1', 'finish 1', 'data 1 100 1', `start 1 ${hx(POLICY)} 0 0`, 'sealed 1', 'destroy 1',
+        // The first vCPU's VMSA refused: nothing measured of the VMSAs, the step may be asked again.
+        ...setup(2, g), 'badvmsa 2 0', `start 2 ${hx(POLICY)} 0 0`, 'vmsa 2', 'sealed 2', 'vmsa 2', 'data 2 100 1', 'destroy 2',
+        // The platform shut down behind Xen's back: LAUNCH_START refused, nothing to undo.
+        'fw cmd 2', ...setup(1, g), `start 1 ${hx(POLICY)} 0 0`, 'state',
+      ]);
+      count(out);
+      const st = (r: { status: number | null }) => hx(r.status!);
+      expect(rcs(out)).toEqual([
+        `rc start ${E.EIO} ${st(activate)}`, `rc start ${E.EIO} ${st(activate)}`,
+        'rc start 0 0', 'rc data 0 0', `rc vmsa ${E.EIO} ${st(vmsa)}`, `rc vmsa ${E.EBUSY} 0`, `rc measure ${E.EBUSY} 0`, `rc finish ${E.EBUSY} 0`, `rc data ${E.EBUSY} 0`, `rc start ${E.EBUSY} 0`,
+        'rc start 0 0', `rc vmsa ${E.EIO} ${st(vmsa)}`, `rc vmsa ${E.EIO} ${st(vmsa)}`, 'rc data 0 0',
+        `rc start ${E.EIO} ${st(start)}`,
+      ]);
+      expect(mbox(out).slice(5)).toEqual([
+        'LAUNCH_START 0', `ACTIVATE ${st(activate)}`, 'DECOMMISSION 0', 'LAUNCH_START 0', `ACTIVATE ${st(activate)}`, 'DECOMMISSION 0',
+        'LAUNCH_START 0', 'ACTIVATE 0', 'LAUNCH_UPDATE_DATA 0', 'LAUNCH_UPDATE_VMSA 0', `LAUNCH_UPDATE_VMSA ${st(vmsa)}`, 'DEACTIVATE 0', 'DECOMMISSION 0',
+        'LAUNCH_START 0', 'DF_FLUSH 0', 'ACTIVATE 0', `LAUNCH_UPDATE_VMSA ${st(vmsa)}`, `LAUNCH_UPDATE_VMSA ${st(vmsa)}`, 'LAUNCH_UPDATE_DATA 0', 'DEACTIVATE 0', 'DECOMMISSION 0',
+        `LAUNCH_START ${st(start)}`,
+      ]);
+      expect(out.filter((l) => l.startsWith('sealed '))).toEqual(['sealed 0', 'sealed 1', 'sealed 0']);
+      const states = out.filter((l) => l.startsWith('state ')).map((l) => JSON.parse(l.slice(6)) as { guests: unknown[] });
+      expect(states.map((s) => s.guests.length)).toEqual([0, 0]);
+      expect(logs(out)).toContain(`log err d3: SEV: ACTIVATE failed: ${activate.statusName} (0x${st(activate)})`);
+      expect(logs(out)).toContain(`log err d1: SEV: LAUNCH_START failed: ${start.statusName} (0x${st(start)})`);
+      expect(out.filter((l) => l.startsWith('refs '))).toEqual(['refs 0', 'refs 0']);
+    });
+
+    it(`${cc}: a PSP stalling in LAUNCH_UPDATE_DATA or DEACTIVATE: -ETIMEDOUT, nothing advanced, nothing issued after it`, async () => {
+      const data = await run(await exe, ['boot', ...setup(1, GUEST), `start 1 ${hx(POLICY)} 0 0`, 'data 1 100 2', 'host stall=LAUNCH_UPDATE_DATA', 'data 1 102 3 1', 'data 1 102 3', 'vmsa 1', 'destroy 1']);
+      count(data);
+      expect(rcs(data)).toEqual(['rc start 0 0', 'rc data 0 0', `rc data ${E.ETIMEDOUT} 0`, `rc data ${E.EOPNOTSUPP} 0`, `rc vmsa ${E.EOPNOTSUPP} 0`]);
+      expect(data).toContain('data 102 3 0');
+      expect(mbox(data).slice(5)).toEqual(['LAUNCH_START 0', 'ACTIVATE 0', 'LAUNCH_UPDATE_DATA 0', 'LAUNCH_UPDATE_DATA 0', 'LAUNCH_UPDATE_DATA stall']);
+      expect(logs(data)).toContain('log err SEV: LAUNCH_UPDATE_DATA timed out after 5000 ms, PSP not used');
+      expect(data).toContain('refs 0');
+      const deact = await run(await exe, ['boot', ...setup(1, GUEST), ...launch(1, GUEST), 'host stall=DEACTIVATE', 'destroy 1', ...setup(2, GUEST), `start 2 ${hx(POLICY)} 0 0`]);
+      count(deact);
+      expect(mbox(deact).slice(-2)).toEqual(['LAUNCH_FINISH 0', 'DEACTIVATE stall']);
+      expect(rcs(deact).at(-1)).toBe(`rc start ${E.EOPNOTSUPP} 0`);
+      expect(logs(deact)).toContain('log err SEV: DEACTIVATE timed out after 5000 ms, PSP not used');
+    });
   }
 
   it('report', () => {

@@ -18,6 +18,9 @@
  *   data D GFN NR [PREEMPT]             UPDATE_DATA, preempted every PREEMPT
  *                                       frames and continued as do_domctl does
  *   vmsa D | measure D | finish D | op D N | run D | destroy D | sealed D
+ *   badvmsa D N                         vCPU N's VMSA page at a machine address
+ *                                       the firmware refuses (the legacy VGA
+ *                                       window, 0xa0000)
  *
  * Output: `log LEVEL TEXT`, `mbox ID STATUS|stall`, `flush MADDR`,
  * `rc OP RC FW_STATUS`, `data GFN NR RESTARTS`, `measure HEX HEX`,
@@ -159,9 +162,8 @@ void *ioremap(paddr_t pa, size_t len)
 /* Machine addresses handed out, to find a buffer the firmware is given. */
 static struct { paddr_t ma; void *va; } given[1024];
 
-static paddr_t ma_of(const void *va)
+static paddr_t give(paddr_t ma, const void *va)
 {
-    paddr_t ma = (uintptr_t)va & ((1ULL << 40) - 1);
     unsigned int i;
 
     for ( i = 0; i < ARRAY_SIZE(given); i++ )
@@ -177,6 +179,11 @@ static paddr_t ma_of(const void *va)
     return ma;
 }
 
+static paddr_t ma_of(const void *va)
+{
+    return give((uintptr_t)va & ((1ULL << 40) - 1), va);
+}
+
 static void *va_of(paddr_t ma)
 {
     unsigned int i;
@@ -189,7 +196,10 @@ static void *va_of(paddr_t ma)
 }
 
 paddr_t virt_to_maddr(const void *va) { return ma_of(va); }
-paddr_t page_to_maddr(const struct page_info *pg) { return ma_of(pg->va); }
+paddr_t page_to_maddr(const struct page_info *pg)
+{
+    return pg->maddr ? give(pg->maddr, pg->va) : ma_of(pg->va);
+}
 
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
 {
@@ -602,6 +612,8 @@ int main(int argc, char **argv)
             sev_launch_destroy(&h->d);
             printf("refs %d\n", refs());
         }
+        else if ( sscanf(line, "badvmsa %u %u", &d, &a) == 2 && a < MAX_VCPUS )
+            h->vmsa[a].maddr = 0xa0000;
         else if ( sscanf(line, "sealed %u", &d) == 1 )
             printf("sealed %d\n", sev_launch_vcpus_sealed(&h->d));
         else

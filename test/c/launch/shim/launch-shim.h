@@ -60,6 +60,7 @@ struct cpu_user_regs {
 struct page_info {
     void *va;
     int refs;
+    paddr_t maddr;      /* the harness's choice of machine address, or 0 */
 };
 typedef struct page_info *mfn_t;
 
