@@ -50,6 +50,12 @@ function withNested(roots: EStruct[], model: EModel): EStruct[] {
   return [...out.values()];
 }
 
+/** One BUILD_BUG_ON() line, its value on a continuation line past 80 columns (CODING_STYLE). */
+function assertion(expr: string, value: string): string {
+  const line = `    BUILD_BUG_ON(${expr} != ${value});`;
+  return line.length <= 80 ? line : `    BUILD_BUG_ON(${expr} !=\n                 ${value});`;
+}
+
 export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
   const mod = moduleOf(model, o.module);
   const defined: string[] = [];
@@ -120,14 +126,8 @@ export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
     const fn = `${mod.name}_build_assertions`;
     defined.push(fn);
     const checks = structs.flatMap((s) => [
-      ...s.fields.map((f) => {
-        const line = `    BUILD_BUG_ON(offsetof(struct ${s.name}, ${f.name}) != ${hex(f.offset)});`;
-        // CODING_STYLE's 80 columns: the operand goes under the first one.
-        return line.length <= 80
-          ? line
-          : `    BUILD_BUG_ON(offsetof(struct ${s.name}, ${f.name}) !=\n${' '.repeat(17)}${hex(f.offset)});`;
-      }),
-      `    BUILD_BUG_ON(sizeof(struct ${s.name}) != ${hex(s.size)});`,
+      ...s.fields.map((f) => assertion(`offsetof(struct ${s.name}, ${f.name})`, hex(f.offset))),
+      assertion(`sizeof(struct ${s.name})`, hex(s.size)),
     ]);
     blocks.push([`static inline void ${fn}(void)`, '{', ...checks, '}'].join('\n'));
   }

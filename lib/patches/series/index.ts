@@ -7,6 +7,7 @@ import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
 import { naeEventsPatch } from './nae-events.ts';
 import { pspDriverPatch } from './psp-driver.ts';
+import { sevLaunchPatch } from './sev-launch.ts';
 import { vcpuSetupPatch } from './vcpu-setup.ts';
 
 export const SERIES: readonly PatchDef[] = [
@@ -17,4 +18,5 @@ export const SERIES: readonly PatchDef[] = [
   naeEventsPatch,
   vcpuSetupPatch,
   cocoOptionPatch,
+  sevLaunchPatch,
 ];

@@ -1,0 +1,2 @@
+/* Stand-in for Xen's <asm/hvm/svm.h>: see ../../launch-shim.h. */
+#include "../../launch-shim.h"

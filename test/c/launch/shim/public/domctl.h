@@ -1,0 +1,2 @@
+/* Stand-in for Xen's <public/domctl.h>: see ../launch-shim.h. */
+#include "../launch-shim.h"
