@@ -2,6 +2,7 @@
 // code of the same patch.
 import type { PatchDef } from '../types.ts';
 import { bootDetectPatch } from './boot-detect.ts';
+import { cocoLaunchPatch } from './coco-launch.ts';
 import { cocoOptionPatch } from './coco-option.ts';
 import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
@@ -17,4 +18,6 @@ export const SERIES: readonly PatchDef[] = [
   naeEventsPatch,
   vcpuSetupPatch,
   cocoOptionPatch,
+  // i12hv's sev-launch (patch 8) goes here at the merge.
+  cocoLaunchPatch,
 ];
