@@ -250,6 +250,15 @@ describe('xen-overlay libxl_sev.c against the firmware model', async () => {
       expect(stateOf(out)[0].guests).toEqual([]);
     });
 
+    it(`${cc}: a domain launched already: Xen refuses the step out of order (EBUSY), one line, no firmware command`, async () => {
+      const out = await run(await exe, ['reset', 'boot', 'range 100 1', 'launch 6 es 5 - -', 'range 100 1', 'launch 6 es 5 - -', 'state']);
+      // The first launch runs through; the second is stopped by Xen before the firmware.
+      expect(fw(out)).toEqual([...BOOT, 'fw LAUNCH_START 0', 'fw ACTIVATE 0', 'fw LAUNCH_UPDATE_DATA 0', 'fw LAUNCH_UPDATE_VMSA 0', 'fw LAUNCH_MEASURE 0', 'fw LAUNCH_FINISH 0']);
+      expect(out.filter((l) => l.startsWith('rc '))).toEqual(['rc 0 failed 0', `rc ${ERROR_FAIL} failed 1`]);
+      expect(logs(out)).toEqual(['log ERROR SEV-ES launch of domain 6 failed: LAUNCH_START: out of order, the domain was launched before or has run']);
+      expect(stateOf(out)[0].guests).toEqual([{ handle: 1, state: 'RUNNING', asid: 1, policy: 5 }]);
+    });
+
     it(`${cc}: memory encryption off: INIT failed at boot, Xen has no firmware: one line`, async () => {
       const out = await run(await exe, ['host memory_encryption=off', 'reset', 'boot', 'range 100 1', 'launch 4 es 5 - -']);
       expect(fw(out)).toEqual([`fw INIT ${HWERROR_PLATFORM.toString(16)}`]);

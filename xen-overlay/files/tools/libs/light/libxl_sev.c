@@ -150,6 +150,14 @@ static int launch_failed(libxl__gc *gc, uint32_t domid,
         LOG(ERROR, "SEV-ES launch of domain %u failed: %s: Xen has no SEV"
             " firmware to launch it with (`xl dmesg` says why)", domid, what);
         break;
+    case EBUSY:
+        /*
+         * libxl issues the steps in order, so Xen's launch of this domain
+         * is past this step already: launched before, or it has run.
+         */
+        LOG(ERROR, "SEV-ES launch of domain %u failed: %s: out of order,"
+            " the domain was launched before or has run", domid, what);
+        break;
     default:
         LOG(ERROR, "SEV-ES launch of domain %u failed: %s: %s",
             domid, what, strerror(err));
