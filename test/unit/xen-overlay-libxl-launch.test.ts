@@ -259,6 +259,14 @@ describe('xen-overlay libxl_sev.c against the firmware model', async () => {
       expect(stateOf(out)[0].guests).toEqual([{ handle: 1, state: 'RUNNING', asid: 1, policy: 5 }]);
     });
 
+    it(`${cc}: frames Xen refuses for UPDATE_DATA (EINVAL: not the domain's RAM): one line naming the range, after the good ones`, async () => {
+      // The fake hypervisor's domain has RAM below frame 0x1000000; the second range runs past it.
+      const out = await run(await exe, ['reset', 'boot', 'range 100 2', 'range fffffe 3', 'launch 2 es 5 - -']);
+      expect(fw(out)).toEqual([...BOOT, 'fw LAUNCH_START 0', 'fw ACTIVATE 0', 'fw LAUNCH_UPDATE_DATA 0', 'fw LAUNCH_UPDATE_DATA 0']);
+      expect(logs(out)).toEqual([`log ERROR SEV-ES launch of domain 2 failed: LAUNCH_UPDATE_DATA of frames 0xfffffe-0x1000000: Invalid argument`]); // glibc's strerror(EINVAL)
+      expect(out).toContain(`rc ${ERROR_FAIL} failed 1`);
+    });
+
     it(`${cc}: memory encryption off: INIT failed at boot, Xen has no firmware: one line`, async () => {
       const out = await run(await exe, ['host memory_encryption=off', 'reset', 'boot', 'range 100 1', 'launch 4 es 5 - -']);
       expect(fw(out)).toEqual([`fw INIT ${HWERROR_PLATFORM.toString(16)}`]);
@@ -271,7 +279,8 @@ describe('xen-overlay libxl_sev.c against the firmware model', async () => {
       const steps: [string, string][] = [
         ['LAUNCH_START', 'LAUNCH_START'],
         ['ACTIVATE', 'LAUNCH_START'],
-        ['LAUNCH_UPDATE_DATA', 'LAUNCH_UPDATE_DATA'],
+        // libxl names the frames of the range it was at ('range 100 3' below).
+        ['LAUNCH_UPDATE_DATA', 'LAUNCH_UPDATE_DATA of frames 0x100-0x102'],
         ['LAUNCH_UPDATE_VMSA', 'LAUNCH_UPDATE_VMSA'],
         ['LAUNCH_MEASURE', 'LAUNCH_MEASURE'],
         ['LAUNCH_FINISH', 'LAUNCH_FINISH'],

@@ -126,12 +126,11 @@ static const char *const step_names[] = {
     [XEN_DOMCTL_SEV_LAUNCH_FINISH] = "LAUNCH_FINISH",
 };
 
-/* The one line saying why the launch failed. */
+/* The one line saying why the launch failed; `what` names the step. */
 static int launch_failed(libxl__gc *gc, uint32_t domid,
                          libxl__domain_build_state *state,
-                         unsigned int step, int err, uint32_t fw_status)
+                         const char *what, int err, uint32_t fw_status)
 {
-    const char *what = step_names[step];
     const char *name;
 
     state->sev_launch_failed = true;
@@ -261,28 +260,39 @@ int libxl__sev_launch(libxl__gc *gc, uint32_t domid,
 
     if (xc_sev_launch_start(xch, domid, policy, dh_cert, dh_len,
                             session, session_len, &fw_status))
-        return launch_failed(gc, domid, state, XEN_DOMCTL_SEV_LAUNCH_START,
+        return launch_failed(gc, domid, state,
+                             step_names[XEN_DOMCTL_SEV_LAUNCH_START],
                              errno, fw_status);
 
-    for (i = 0; i < state->sev_nr_ranges; i++)
-        if (xc_sev_launch_update_data(xch, domid, state->sev_ranges[i].gfn,
-                                      state->sev_ranges[i].nr_frames,
-                                      &fw_status))
+    for (i = 0; i < state->sev_nr_ranges; i++) {
+        const libxl__sev_range *r = &state->sev_ranges[i];
+
+        if (xc_sev_launch_update_data(xch, domid, r->gfn, r->nr_frames,
+                                      &fw_status)) {
+            int err = errno;
+
+            /* Which frames: a refusal may be about them. */
             return launch_failed(gc, domid, state,
-                                 XEN_DOMCTL_SEV_LAUNCH_UPDATE_DATA,
-                                 errno, fw_status);
+                GCSPRINTF("%s of frames %#"PRIx64"-%#"PRIx64,
+                          step_names[XEN_DOMCTL_SEV_LAUNCH_UPDATE_DATA],
+                          r->gfn, r->gfn + r->nr_frames - 1),
+                err, fw_status);
+        }
+    }
 
     if (xc_sev_launch_update_vmsa(xch, domid, &fw_status))
         return launch_failed(gc, domid, state,
-                             XEN_DOMCTL_SEV_LAUNCH_UPDATE_VMSA,
+                             step_names[XEN_DOMCTL_SEV_LAUNCH_UPDATE_VMSA],
                              errno, fw_status);
 
     if (xc_sev_launch_measure(xch, domid, measurement, mnonce, &fw_status))
-        return launch_failed(gc, domid, state, XEN_DOMCTL_SEV_LAUNCH_MEASURE,
+        return launch_failed(gc, domid, state,
+                             step_names[XEN_DOMCTL_SEV_LAUNCH_MEASURE],
                              errno, fw_status);
 
     if (xc_sev_launch_finish(xch, domid, &fw_status))
-        return launch_failed(gc, domid, state, XEN_DOMCTL_SEV_LAUNCH_FINISH,
+        return launch_failed(gc, domid, state,
+                             step_names[XEN_DOMCTL_SEV_LAUNCH_FINISH],
                              errno, fw_status);
 
     hex(mhex, measurement, sizeof(measurement));
