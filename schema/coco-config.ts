@@ -80,42 +80,6 @@ const input: CocoConfigInput = {
       qemu: 'sev-guest policy=, sev-snp-guest policy=',
     },
     {
-      key: 'coco_cbitpos',
-      field: 'cbitpos',
-      type: 'integer',
-      min: 1,
-      max: 63,
-      rangeWhy: 'CPUID Fn8000_001F EBX[5:0]',
-      description: 'Position of the C-bit (the encryption bit of page table entries); default: what CPUID Fn8000_001F reports.',
-      kinds: ALL,
-      libvirt: { element: 'cbitpos' },
-      qemu: 'cbitpos=',
-    },
-    {
-      key: 'coco_reduced_phys_bits',
-      field: 'reduced_phys_bits',
-      type: 'integer',
-      min: 1,
-      max: 63,
-      rangeWhy: 'CPUID Fn8000_001F EBX[11:6]',
-      description:
-        'Number of physical address bits lost when memory encryption is on; default: what CPUID Fn8000_001F reports.',
-      kinds: ALL,
-      libvirt: { element: 'reducedPhysBits' },
-      qemu: 'reduced-phys-bits=',
-    },
-    {
-      key: 'coco_kernel_hashes',
-      field: 'kernel_hashes',
-      type: 'boolean',
-      default: false,
-      description:
-        'Put the hashes of kernel, initrd and command line into the launch measurement, so a direct kernel boot is attested too.',
-      kinds: ALL,
-      libvirt: { attribute: 'kernelHashes' },
-      qemu: 'kernel-hashes=on',
-    },
-    {
       key: 'coco_dh_cert',
       field: 'dh_cert',
       type: 'base64',
@@ -270,6 +234,18 @@ const input: CocoConfigInput = {
     { name: 'libvirt <handle>, QEMU handle=', why: 'the firmware handle of another running guest whose key the new guest shares (LAUNCH_START HANDLE); xl has no handle of another guest to give' },
     { name: 'QEMU sev-device=', why: 'the firmware device is Xen\'s PSP driver in the hypervisor, not a host file' },
     { name: 'QEMU legacy-vm-type=', why: 'selects the KVM VM type ioctl; it has no Xen meaning' },
+    {
+      name: 'libvirt <cbitpos>, QEMU cbitpos=',
+      why: 'Xen gives an encrypted guest the C-bit position CPUID Fn8000_001F EBX[5:0] reports; there is nothing to choose',
+    },
+    {
+      name: 'libvirt <reducedPhysBits>, QEMU reduced-phys-bits=',
+      why: 'Xen gives an encrypted guest the reduction CPUID Fn8000_001F EBX[11:6] reports; there is nothing to choose',
+    },
+    {
+      name: 'libvirt kernelHashes=, QEMU kernel-hashes=',
+      why: 'OVMF receives the kernel, initrd and command line to hash through QEMU\'s fw_cfg, which a Xen guest does not have',
+    },
     { name: 'QEMU sev-snp-guest id-block/id-auth given as files', why: 'xl takes the base64 text, as libvirt does' },
   ],
 };

@@ -314,6 +314,7 @@ export const sevApiModule: ModuleInput = {
         { name: 'ACTIVATE_EX_LEN', value: 0x18, description: 'Value of sev_data_activate_ex.ex_len: the size of the ACTIVATE_EX command buffer.', spec: cmdSpec('ACTIVATE_EX', FW), linux: null },
         { name: 'CERT_VERSION', value: 1, description: 'Version of the SEV certificate format (sev_cert.version).', spec: citeVia('sevApi', `${FW_CERT}; ${SEVTOOL}`, 'Appendix: SEV Certificate Format'), linux: null },
         { name: 'CERT_SIZE', value: 0x824, description: 'Size of one SEV certificate (sev_cert).', spec: citeVia('sevApi', `${FW_CERT}; ${SEVTOOL}`, 'Appendix: SEV Certificate Format'), linux: null },
+        { name: 'SESSION_SIZE', value: 0x80, description: 'Size of the LAUNCH_START session blob (sev_session_buf): nonce, wrapped TEK and TIK, their IV and MAC, the policy MAC.', spec: citeVia('sevApi', SEVTOOL, 'LAUNCH_START'), linux: null },
         { name: 'GET_ID_SOCKET_LEN', value: 0x40, description: 'Length of the identifier GET_ID returns for each socket.', spec: cmdSpec('GET_ID', LNX_UAPI), linux: null },
         { name: 'INVALID_HANDLE', value: 0, description: 'Guest handle value that never names a guest.', spec: citeVia('sevApi', SEVTOOL), linux: null },
       ],

@@ -121,7 +121,7 @@ function tsExpected(c: Case): string {
       return (v === undefined ? dflt : v) ? 1 : 0;
     };
     const pol = (c.values.coco_policy as bigint | undefined) ?? kind.policy.defaultValue;
-    out.push(`policy=0x${pol.toString(16)} kernel_hashes=${b('coco_kernel_hashes', false)} author_key=${b('coco_author_key', false)} vcek=${b('coco_vcek', true)}`);
+    out.push(`policy=0x${pol.toString(16)} author_key=${b('coco_author_key', false)} vcek=${b('coco_vcek', true)}`);
     out.push('again=0');
   }
   out.push('--');

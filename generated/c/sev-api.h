@@ -374,6 +374,7 @@ static inline const char *sev_swap_page_type_name(uint64_t val)
 #define SEV_ACTIVATE_EX_LEN                     0x18
 #define SEV_CERT_VERSION                        0x1
 #define SEV_CERT_SIZE                           0x824
+#define SEV_SESSION_SIZE                        0x80
 #define SEV_GET_ID_SOCKET_LEN                   0x40
 #define SEV_INVALID_HANDLE                      0x0
 

@@ -121,9 +121,6 @@ static const struct {
 
 /* The options besides coco_policy, in xl.cfg(5) order. */
 enum {
-    COCO_OPT_CBITPOS,
-    COCO_OPT_REDUCED_PHYS_BITS,
-    COCO_OPT_KERNEL_HASHES,
     COCO_OPT_DH_CERT,
     COCO_OPT_SESSION,
     COCO_OPT_ID_BLOCK,
@@ -145,32 +142,6 @@ static const struct coco_option {
     size_t size;                /* COCO_BASE64: the decoded size */
     const char *what;           /* COCO_BASE64 */
 } coco_options[] = {
-    [COCO_OPT_CBITPOS] = {
-        .key = "coco_cbitpos",
-        .type = COCO_INTEGER,
-        .offset = offsetof(libxl_coco_info, cbitpos),
-        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES | COCO_KIND_SEV_SNP,
-        .kinds_text = "\"sev\", \"sev-es\" or \"sev-snp\"",
-        .min = 1,
-        .max = 63,
-    },
-    [COCO_OPT_REDUCED_PHYS_BITS] = {
-        .key = "coco_reduced_phys_bits",
-        .type = COCO_INTEGER,
-        .offset = offsetof(libxl_coco_info, reduced_phys_bits),
-        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES | COCO_KIND_SEV_SNP,
-        .kinds_text = "\"sev\", \"sev-es\" or \"sev-snp\"",
-        .min = 1,
-        .max = 63,
-    },
-    [COCO_OPT_KERNEL_HASHES] = {
-        .key = "coco_kernel_hashes",
-        .type = COCO_BOOLEAN,
-        .offset = offsetof(libxl_coco_info, kernel_hashes),
-        .kinds = COCO_KIND_SEV | COCO_KIND_SEV_ES | COCO_KIND_SEV_SNP,
-        .kinds_text = "\"sev\", \"sev-es\" or \"sev-snp\"",
-        .default_value = false,
-    },
     [COCO_OPT_DH_CERT] = {
         .key = "coco_dh_cert",
         .type = COCO_BASE64,

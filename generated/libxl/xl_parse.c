@@ -68,27 +68,6 @@ static void parse_coco(XLU_Config *config, libxl_domain_build_info *b_info)
         coco->policy = l;
     }
 
-    if (!coco_get_long(config, "coco_cbitpos", &l)) {
-        if (l < 1 || l > 63) {
-            fprintf(stderr, "ERROR: coco_cbitpos=%ld: must be between 1 and 63\n",
-                    l);
-            exit(1);
-        }
-        coco->cbitpos = l;
-    }
-
-    if (!coco_get_long(config, "coco_reduced_phys_bits", &l)) {
-        if (l < 1 || l > 63) {
-            fprintf(stderr, "ERROR: coco_reduced_phys_bits=%ld: must be between 1 and 63\n",
-                    l);
-            exit(1);
-        }
-        coco->reduced_phys_bits = l;
-    }
-
-    if (!coco_get_long(config, "coco_kernel_hashes", &l))
-        libxl_defbool_set(&coco->kernel_hashes, l != 0);
-
     coco_single_value(config, "coco_dh_cert");
     xlu_cfg_replace_string(config, "coco_dh_cert", &coco->dh_cert, 0);
 

@@ -87,7 +87,12 @@ export function libvirtToXl(xml: string, source: string, rules: CocoRules): ToXl
     notes.push(`# libvirt <${e.name}> is not mapped: ${skipped.why}`);
   }
   const known = new Set(['type', ...rules.options.flatMap((o) => ('attribute' in o.libvirt ? [o.libvirt.attribute] : []))]);
-  for (const a of Object.keys(ls.attrs)) if (!known.has(a)) throw new UserError(`${where}: unknown attribute ${a}`);
+  for (const a of Object.keys(ls.attrs)) {
+    if (known.has(a)) continue;
+    const skipped = rules.config.notMirrored.find((n) => n.name.includes(`libvirt ${a}=`));
+    if (skipped === undefined) throw new UserError(`${where}: unknown attribute ${a}`);
+    notes.push(`# libvirt ${a}= is not mapped: ${skipped.why}`);
+  }
 
   const policy = values.get('coco_policy') as bigint | undefined;
   const kind = candidates.find((k) => policy === undefined ? k === candidates[0] : policyFits(k, policy)) ?? candidates[0]!;

@@ -19,10 +19,10 @@ export interface SeriesState {
   headers: GeneratedHeader[];
 }
 
-function usedIdentifiers(ctx: PatchContext, state: SeriesState): Set<string> {
+function usedIdentifiers(ctx: PatchContext, state: SeriesState, under = '', exclude: readonly string[] = []): Set<string> {
   const used = new Set<string>();
   for (const path of state.code) {
-    if (!/\.[ch]$/.test(path) || !ctx.exists(path)) continue;
+    if (!path.startsWith(under) || exclude.some((e) => path.startsWith(e)) || !/\.[ch]$/.test(path) || !ctx.exists(path)) continue;
     for (const id of identifiers(ctx.read(path))) used.add(id);
   }
   return used;
@@ -56,11 +56,20 @@ export async function applyPatch(ctx: PatchContext, dir: string, patch: PatchDef
     for (const p of diffPaths(readFileSync(hunks, 'utf8'))) state.code.add(p);
   }
   state.headers.push(...patch.headers);
-  const used = usedIdentifiers(ctx, state);
+  // The tools' own headers have what their code uses; Xen's headers do not grow for it.
+  const toolsCode = state.headers.flatMap((h) => (h.tools === undefined ? [] : [h.tools.usedUnder]));
+  const used = usedIdentifiers(ctx, state, '', toolsCode);
   patch.edit?.(ctx, used);
   for (const h of state.headers) {
     const name = h.path.split('/').pop()!;
-    const out = emitXenHeader(ctx.model, { module: h.module, title: h.title, fileName: name, guard: h.guard, used });
+    const out = emitXenHeader(ctx.model, {
+      module: h.module,
+      title: h.title,
+      fileName: name,
+      guard: h.guard,
+      used: h.tools === undefined ? used : usedIdentifiers(ctx, state, h.tools.usedUnder),
+      ...(h.tools === undefined ? {} : { tools: true }),
+    });
     if (out.defined.length === 0) throw new Error(`${h.path}: the series' code uses none of schema module ${h.module}`);
     ctx.write(h.path, out.contents);
   }

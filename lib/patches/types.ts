@@ -28,6 +28,11 @@ export interface GeneratedHeader {
   path: string;
   title: string;
   guard: string;
+  /**
+   * A tools header (generators/emit/xen-header `tools`), with only what the
+   * series' code under this tree path uses (e.g. tools/libs/light/).
+   */
+  tools?: { usedUnder: string };
 }
 
 /** A generated C file placed as it is, its includes of sibling generated files renamed. */

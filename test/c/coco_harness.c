@@ -47,9 +47,6 @@ typedef enum {
 typedef struct {
     libxl_coco_type type;
     uint64_t policy;
-    int cbitpos;
-    int reduced_phys_bits;
-    libxl_defbool kernel_hashes;
     char *dh_cert;
     char *session;
     char *id_block;
@@ -143,12 +140,6 @@ static void set(libxl_domain_build_info *b, const char *key, const char *v)
         c->type = (libxl_coco_type)atoi(v);
     else if ( !strcmp(key, "policy") )
         c->policy = strtoull(v, NULL, 0);
-    else if ( !strcmp(key, "cbitpos") )
-        c->cbitpos = atoi(v);
-    else if ( !strcmp(key, "reduced_phys_bits") )
-        c->reduced_phys_bits = atoi(v);
-    else if ( !strcmp(key, "kernel_hashes") )
-        libxl_defbool_set(&c->kernel_hashes, atoi(v));
     else if ( !strcmp(key, "author_key") )
         libxl_defbool_set(&c->author_key, atoi(v));
     else if ( !strcmp(key, "vcek") )
@@ -200,9 +191,9 @@ int main(void)
         {
             const libxl_coco_info *c = &b.arch_x86.coco;
 
-            printf("policy=0x%" PRIx64 " kernel_hashes=%d author_key=%d vcek=%d\n",
-                   c->policy, libxl_defbool_val(c->kernel_hashes),
-                   libxl_defbool_val(c->author_key), libxl_defbool_val(c->vcek));
+            printf("policy=0x%" PRIx64 " author_key=%d vcek=%d\n",
+                   c->policy, libxl_defbool_val(c->author_key),
+                   libxl_defbool_val(c->vcek));
             /* libxl may run setdefault again on a filled-in config. */
             printf("again=%d\n", libxl__coco_setdefault(&gc, &b));
         }

@@ -83,7 +83,7 @@ describe('xlcfg check: options and blobs', () => {
   const SNP = `${HVM}coco = "sev-snp"\n`;
 
   it('accepts every SNP blob at its firmware size', () => {
-    const cfg = `${SNP}coco_id_block = "${b64(96)}"\ncoco_id_auth = "${b64(4096)}"\ncoco_host_data = "${b64(32)}"\ncoco_guest_visible_workarounds = "${b64(16)}"\ncoco_author_key = 1\ncoco_vcek = 0\ncoco_kernel_hashes = 1\ncoco_cbitpos = 51\ncoco_reduced_phys_bits = 1\n`;
+    const cfg = `${SNP}coco_id_block = "${b64(96)}"\ncoco_id_auth = "${b64(4096)}"\ncoco_host_data = "${b64(32)}"\ncoco_guest_visible_workarounds = "${b64(16)}"\ncoco_author_key = 1\ncoco_vcek = 0\n`;
     expect(check(cfg).errors).toEqual([]);
   });
 
@@ -113,18 +113,24 @@ describe('xlcfg check: options and blobs', () => {
   });
 
   it('rejects every coco_* option without coco', () => {
-    expect(errors(`${HVM}coco_policy = 0x1\ncoco_kernel_hashes = 0\n`)).toEqual([
+    expect(errors(`${HVM}coco_policy = 0x1\ncoco_vcek = 0\n`)).toEqual([
       ['coco_policy', 'coco_policy=0x1: needs coco="sev", "sev-es" or "sev-snp", but coco is "none"'],
-      ['coco_kernel_hashes', 'coco_kernel_hashes=0: needs coco="sev", "sev-es" or "sev-snp", but coco is "none"'],
+      ['coco_vcek', 'coco_vcek=0: needs coco="sev-snp", but coco is "none"'],
     ]);
     expect(errors(`coco = "none"\ncoco_id_auth = "x"\n`)).toEqual([['coco_id_auth', 'coco_id_auth="x": needs coco="sev-snp", but coco is "none"']]);
   });
 
   it('checks syntax the way xl_parse does', () => {
     expect(errors(`${HVM}coco = "sev_es"\n`)).toEqual([['coco', 'invalid value "sev_es" for "coco": use "none", "sev", "sev-es" or "sev-snp"']]);
-    expect(errors(`${HVM}coco = "sev"\ncoco_cbitpos = 0\n`)).toEqual([['coco_cbitpos', 'coco_cbitpos=0: must be between 1 and 63']]);
-    expect(errors(`${HVM}coco = "sev"\ncoco_reduced_phys_bits = 64\n`)).toEqual([['coco_reduced_phys_bits', 'coco_reduced_phys_bits=64: must be between 1 and 63']]);
     expect(errors(`${HVM}coco = ["sev"]\n`)).toEqual([['coco', '"coco" must be a single value, not a list']]);
-    expect(errors(`${HVM}coco = "sev"\ncoco_kernel_hashes = "yes"\n`)).toEqual([['coco_kernel_hashes', 'invalid value "yes" for "coco_kernel_hashes": not a number']]);
+    expect(errors(`${HVM}coco = "sev-snp"\ncoco_vcek = "yes"\n`)).toEqual([['coco_vcek', 'invalid value "yes" for "coco_vcek": not a number']]);
+  });
+
+  it('has no options Xen does not act on: the C-bit position and its reduction come from CPUID, kernel hashes need fw_cfg', () => {
+    for (const o of ['coco_cbitpos = 51', 'coco_reduced_phys_bits = 1', 'coco_kernel_hashes = 1']) {
+      const e = errors(`${HVM}coco = "sev"\n${o}\n`);
+      expect(e).toHaveLength(1);
+      expect(e[0]![1]).toMatch(/^line 4: unknown option coco_\w+ \(xl would ignore it\)/);
+    }
   });
 });

@@ -21,6 +21,11 @@ export interface XenHeaderOptions {
   guard: string;
   /** Identifiers the tree's code mentions. */
   used: ReadonlySet<string>;
+  /**
+   * A header for the tools (libxl): LGPL like them, standard C includes, and
+   * no structs (their layout checks are Xen's BUILD_BUG_ON()s).
+   */
+  tools?: boolean;
 }
 
 export interface XenHeader {
@@ -120,6 +125,7 @@ export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
     });
     blocks.push([cComment(`${s.description} (${citation(s.spec)})`), `struct ${s.name} {`, ...body, `}${s.packed ? ' __packed' : ''};`].join('\n'));
   }
+  if (o.tools === true && structs.length > 0) throw new Error(`${o.fileName}: a tools header cannot carry structs (${structs.map((x) => x.name).join(', ')})`);
   if (structs.length > 0) {
     // The layouts are checked where they are compiled: Xen's build_assertions()
     // style, one function the user calls from its own build_assertions().
@@ -134,7 +140,7 @@ export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
 
   const sections = [...new Set(mod.spec.map(citation))].join('; ');
   const head = [
-    '/* SPDX-License-Identifier: GPL-2.0-only */',
+    `/* SPDX-License-Identifier: ${o.tools === true ? 'LGPL-2.1-only' : 'GPL-2.0-only'} */`,
     '/*',
     ` * ${o.fileName}: ${o.title}`,
     ' *',
@@ -146,7 +152,7 @@ export function emitXenHeader(model: EModel, o: XenHeaderOptions): XenHeader {
     `#ifndef ${o.guard}`,
     `#define ${o.guard}`,
   ];
-  const includes = structs.length > 0 || defined.some((d) => d.endsWith('_name')) ? ['', '#include <xen/types.h>'] : [];
+  const includes = o.tools === true ? (defined.some((d) => d.endsWith('_name')) ? ['', '#include <stddef.h>'] : []) : structs.length > 0 || defined.some((d) => d.endsWith('_name')) ? ['', '#include <xen/types.h>'] : [];
   const contents = [...head, ...includes, ...blocks.map((b) => `\n${b}`), '', `#endif /* ${o.guard} */`, ''].join('\n');
   return { contents, defined };
 }

@@ -2,6 +2,7 @@
 // code of the same patch.
 import type { PatchDef } from '../types.ts';
 import { bootDetectPatch } from './boot-detect.ts';
+import { cocoLaunchPatch } from './coco-launch.ts';
 import { cocoOptionPatch } from './coco-option.ts';
 import { ghcbPagePatch } from './ghcb-page.ts';
 import { msrProtocolPatch } from './msr-protocol.ts';
@@ -19,4 +20,5 @@ export const SERIES: readonly PatchDef[] = [
   vcpuSetupPatch,
   cocoOptionPatch,
   sevLaunchPatch,
+  cocoLaunchPatch,
 ];

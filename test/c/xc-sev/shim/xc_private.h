@@ -1,0 +1,106 @@
+/*
+ * Stand-in for what xc_sev.c uses of libxc's xc_private.h (and xenctrl.h and
+ * the public domctl.h behind it), so that the series' file is compiled as it
+ * is.  The domctl part is launch-abi.md's (patch 8 adds it to Xen); the
+ * hypercall is harness.c's do_domctl(), which records what Xen would read
+ * and answers as the test tells it.  Bounce buffers behave as libxc's: a
+ * NULL buffer is not bounced (its handle is NULL), others are copied into a
+ * separate buffer, which the post call frees.
+ */
+#ifndef XC_PRIVATE_SHIM_H
+#define XC_PRIVATE_SHIM_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct xc_interface_core xc_interface;
+typedef uint64_t xen_pfn_t;
+typedef uint64_t uint64_aligned_t;
+
+/* A 64-bit guest handle, as the tools see it on x86_64. */
+#define XEN_GUEST_HANDLE_64(t) struct { t##_t *p; }
+
+/* launch-abi.md; the number is staging's, xc_sev.c uses the name. */
+#define XEN_DOMCTL_sev_launch              91
+#define XEN_DOMCTL_SEV_LAUNCH_START        0
+#define XEN_DOMCTL_SEV_LAUNCH_UPDATE_DATA  1
+#define XEN_DOMCTL_SEV_LAUNCH_UPDATE_VMSA  2
+#define XEN_DOMCTL_SEV_LAUNCH_MEASURE      3
+#define XEN_DOMCTL_SEV_LAUNCH_FINISH       4
+struct xen_domctl_sev_launch {
+    uint32_t op;
+    uint32_t fw_status;
+    union {
+        struct {
+            uint32_t policy;
+            uint32_t dh_cert_len;
+            XEN_GUEST_HANDLE_64(uint8) dh_cert;
+            XEN_GUEST_HANDLE_64(uint8) session;
+            uint32_t session_len;
+            uint32_t pad;
+        } start;
+        struct {
+            uint64_aligned_t gfn;
+            uint64_aligned_t nr_frames;
+        } update_data;
+        struct {
+            uint8_t measurement[32];
+            uint8_t mnonce[16];
+        } measure;
+    } u;
+};
+
+struct xen_domctl {
+    uint32_t cmd;
+    uint32_t interface_version;
+    uint32_t domain;
+    union {
+        struct xen_domctl_sev_launch sev_launch;
+        uint8_t pad[128];
+    } u;
+};
+
+/* libxc's hypercall bounce buffers, reduced to what xc_sev.c does with them. */
+typedef struct {
+    void *hbuf;
+    void *ubuf;
+    size_t sz;
+} xc_hypercall_buffer_t;
+
+#define DECLARE_HYPERCALL_BOUNCE_IN(_name, _sz)                         \
+    xc_hypercall_buffer_t xc__hb_##_name = {                            \
+        .ubuf = (void *)(uintptr_t)(_name), .sz = (_sz) }
+#define xc_hypercall_bounce_pre(_xch, _name)                            \
+    shim_bounce_pre(_xch, &xc__hb_##_name)
+#define xc_hypercall_bounce_post(_xch, _name)                           \
+    shim_bounce_post(_xch, &xc__hb_##_name)
+#define set_xen_guest_handle(_hnd, _name)                               \
+    do { (_hnd).p = xc__hb_##_name.hbuf; } while ( 0 )
+
+int shim_bounce_pre(xc_interface *xch, xc_hypercall_buffer_t *b);
+void shim_bounce_post(xc_interface *xch, xc_hypercall_buffer_t *b);
+int do_domctl(xc_interface *xch, struct xen_domctl *domctl);
+
+#define PERROR(_f, ...) \
+    printf("perror " _f " (%d)\n", ##__VA_ARGS__, errno)
+
+/* xenctrl.h, as the series declares them. */
+int xc_sev_launch_start(xc_interface *xch, uint32_t domid, uint32_t policy,
+                        const uint8_t *dh_cert, uint32_t dh_cert_len,
+                        const uint8_t *session, uint32_t session_len,
+                        uint32_t *fw_status);
+int xc_sev_launch_update_data(xc_interface *xch, uint32_t domid,
+                              xen_pfn_t gfn, uint64_t nr_frames,
+                              uint32_t *fw_status);
+int xc_sev_launch_update_vmsa(xc_interface *xch, uint32_t domid,
+                              uint32_t *fw_status);
+int xc_sev_launch_measure(xc_interface *xch, uint32_t domid,
+                          uint8_t measurement[32], uint8_t mnonce[16],
+                          uint32_t *fw_status);
+int xc_sev_launch_finish(xc_interface *xch, uint32_t domid,
+                         uint32_t *fw_status);
+
+#endif
