@@ -28,9 +28,11 @@ export function coverBlurb(model: EModel, target: Target, tree: XenTree, commits
         'series starts, behind CONFIG_AMD_SEV (unsupported, default off). It goes on with the ' +
         "SEV firmware's mailbox on the AMD Secure Processor (platform INIT at boot), the requests " +
         "needing the device model, and SEV-ES domains and vCPUs that the toolstack can ask for " +
-        'with coco = "sev-es". Launching such a guest (the firmware\'s LAUNCH_* commands from ' +
-        'the toolstack) follows in a later series; until then an SEV-ES domain can be created ' +
-        'but not run.',
+        'with coco = "sev-es", and ends with their launch: a domctl for the firmware\'s ' +
+        'LAUNCH_* commands, which libxl issues over the loaded image and the vCPUs\' state, and ' +
+        'the measurement `xl create` prints. The SEV paths have not yet run on SEV-capable ' +
+        'hardware: each is tested in userspace against models of the firmware and of the ' +
+        'guest, and the patched Xen boots under QEMU.',
     ),
   );
   out.push(
