@@ -60,9 +60,7 @@ export async function applyPatch(ctx: PatchContext, dir: string, patch: PatchDef
   patch.edit?.(ctx, used);
   for (const h of state.headers) {
     const name = h.path.split('/').pop()!;
-    const only = h.only;
-    const names = only === undefined ? used : new Set([...used].filter((id) => only.includes(id)));
-    const out = emitXenHeader(ctx.model, { module: h.module, title: h.title, fileName: name, guard: h.guard, used: names });
+    const out = emitXenHeader(ctx.model, { module: h.module, title: h.title, fileName: name, guard: h.guard, used });
     if (out.defined.length === 0) throw new Error(`${h.path}: the series' code uses none of schema module ${h.module}`);
     ctx.write(h.path, out.contents);
   }

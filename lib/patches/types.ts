@@ -28,11 +28,6 @@ export interface GeneratedHeader {
   path: string;
   title: string;
   guard: string;
-  /**
-   * Only these definitions of the module, when the series' code names others
-   * that Xen has its own definitions of (the VMCB module: Xen's vmcb.h).
-   */
-  only?: readonly string[];
 }
 
 /** A generated C file placed as it is, its includes of sibling generated files renamed. */

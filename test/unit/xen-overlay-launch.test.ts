@@ -56,7 +56,6 @@ async function build(cc: string): Promise<string> {
   const hdr = (module: string, fileName: string, guard: string, names: Set<string>) =>
     writeFileSync(join(svm, fileName), emitXenHeader(model, { module, title: module, fileName, guard, used: names }).contents);
   hdr('sev_api', 'sev-api.h', 'X86_HVM_SVM_SEV_API_H', used);
-  hdr('vmcb', 'sev-vmcb.h', 'X86_HVM_SVM_SEV_VMCB_H', new Set(['vmcb_seg']));
   hdr('vmsa', 'sev-vmsa.h', 'X86_HVM_SVM_SEV_VMSA_H', used);
   const exe = join(dir, 'launch-harness');
   await execa(cc, [...STRICT_FLAGS, '-Wno-pedantic', '-Wno-unused-parameter', '-Wno-format', '-Wno-unused-function', '-I', svm, '-I', join(HERE, 'shim'), '-I', join(REPO_ROOT, 'test/c/psp/shim'), join(HERE, 'launch-harness.c'), '-o', exe]);

@@ -12,7 +12,6 @@ export const sevLaunchPatch: PatchDef = {
   subject: 'x86/svm: launch SEV-ES guests through the AMD Secure Processor',
   files: [`${SVM}/sev-launch.c`],
   headers: [
-    { module: 'vmcb', path: `${SVM}/sev-vmcb.h`, title: 'VMCB and VMSA segment register layout', guard: 'X86_HVM_SVM_SEV_VMCB_H', only: ['vmcb_seg'] },
     { module: 'vmsa', path: `${SVM}/sev-vmsa.h`, title: 'SEV-ES VM save area (VMSA)', guard: 'X86_HVM_SVM_SEV_VMSA_H' },
   ],
   body: (ctx) => {

@@ -36,7 +36,6 @@
 
 #include "sev.h"
 #include "sev-api.h"
-#include "sev-vmcb.h"
 #include "sev-vmsa.h"
 #include "vmcb.h"
 
@@ -469,7 +468,6 @@ void sev_launch_destroy(struct domain *d)
 
 static void __init __maybe_unused build_assertions(void)
 {
-    vmcb_build_assertions();
     vmsa_build_assertions();
 }
 
