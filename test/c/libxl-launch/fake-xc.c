@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/fw-pipe.h"
+
 #include "libxl_internal.h"
 #include "sev-api.h"
 #include "fake-xc.h"
@@ -32,7 +34,6 @@
 #define MEASURE_ADDR  0x7000000ULL
 #define ES_ASID       1u
 
-static FILE *to_server, *from_server;
 static bool fw_ok, psp_dead;
 static unsigned int nr_vcpus = 1;
 /* The hypervisor's own launch state: the next step it accepts. */
@@ -41,56 +42,18 @@ static uint32_t handle;
 
 void fw_spawn(char **argv)
 {
-    int in[2], out[2];
-    pid_t pid;
-
-    if ( pipe(in) || pipe(out) )
-        exit(70);
-    pid = fork();
-    if ( pid < 0 )
-        exit(70);
-    if ( pid == 0 )
-    {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[1]);
-        close(out[0]);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    to_server = fdopen(in[1], "w");
-    from_server = fdopen(out[0], "r");
+    fw_pipe_spawn(argv);
 }
 
 const char *fw_request(const char *fmt, ...)
 {
-    static char *line;
-    static size_t cap;
     va_list ap;
-    ssize_t n;
+    char *reply;
 
     va_start(ap, fmt);
-    vfprintf(to_server, fmt, ap);
+    reply = fw_pipe_vrequest("fake-xc", fmt, ap);
     va_end(ap);
-    fputc('\n', to_server);
-    fflush(to_server);
-    n = getline(&line, &cap, from_server);
-    if ( n <= 0 )
-    {
-        fprintf(stderr, "fake-xc: the server went away\n");
-        exit(70);
-    }
-    if ( line[n - 1] == '\n' )
-        line[n - 1] = '\0';
-    if ( strncmp(line, "ok", 2) )
-    {
-        printf("bad server: %s\n", line);
-        fflush(stdout);
-        exit(1);
-    }
-    return line[2] == ' ' ? line + 3 : line + 2;
+    return reply;
 }
 
 static void put_hex(char *out, const void *buf, size_t len)

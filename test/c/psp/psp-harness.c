@@ -26,6 +26,8 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "../common/fw-pipe.h"
+
 #include "sev-psp.c"
 
 #define PSP_BDF         ((6u << 8) | (0u << 3) | 2u)
@@ -38,36 +40,17 @@ static unsigned int device_id, off_cmdresp, off_lo, off_hi;
 static uint32_t mbox_regs[PAGE_SIZE / 4];
 static bool mapped, drop_wbinvd;
 static s_time_t now_ns;
-static FILE *to_server, *from_server;
 
 static char *server(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
 static char *server(const char *fmt, ...)
 {
-    static char *line;
-    static size_t cap;
     va_list ap;
-    ssize_t n;
+    char *reply;
 
     va_start(ap, fmt);
-    vfprintf(to_server, fmt, ap);
+    reply = fw_pipe_vrequest("psp-harness", fmt, ap);
     va_end(ap);
-    fputc('\n', to_server);
-    fflush(to_server);
-    n = getline(&line, &cap, from_server);
-    if ( n <= 0 )
-    {
-        fprintf(stderr, "psp-harness: the server went away\n");
-        exit(70);
-    }
-    if ( line[n - 1] == '\n' )
-        line[n - 1] = '\0';
-    if ( strncmp(line, "ok", 2) )
-    {
-        printf("bad server: %s\n", line);
-        fflush(stdout);
-        exit(1);
-    }
-    return line[2] == ' ' ? line + 3 : line + 2;
+    return reply;
 }
 
 void printk(const char *fmt, ...)
@@ -285,27 +268,7 @@ void writel(uint32_t val, volatile void *addr)
 
 static void start_server(char **argv)
 {
-    int in[2], out[2];
-    pid_t pid;
-
-    if ( pipe(in) || pipe(out) )
-        exit(70);
-    pid = fork();
-    if ( pid < 0 )
-        exit(70);
-    if ( pid == 0 )
-    {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[1]);
-        close(out[0]);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    to_server = fdopen(in[1], "w");
-    from_server = fdopen(out[0], "r");
+    fw_pipe_spawn(argv);
 }
 
 int main(int argc, char **argv)
@@ -382,7 +345,7 @@ int main(int argc, char **argv)
         }
     }
 
-    fclose(to_server);
+    fclose(fw_pipe_to);        /* the server sees end of input and exits */
     wait(NULL);
     return 0;
 }
