@@ -16,6 +16,7 @@ import { FirmwareModel } from '../../lib/firmware/model.ts';
 import { identifiers } from '../../lib/patches/used.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { compilers, STRICT_FLAGS, tempDir } from '../helpers/cc.ts';
+import { writeSevLaunchAbi } from '../helpers/sev-launch-abi.ts';
 
 const SVM_PATH = 'xen/arch/x86/hvm/svm';
 const FILES = join(REPO_ROOT, 'xen-overlay/files', SVM_PATH);
@@ -56,6 +57,7 @@ async function build(cc: string): Promise<string> {
   const hdr = (module: string, fileName: string, guard: string, names: Set<string>) =>
     writeFileSync(join(svm, fileName), emitXenHeader(model, { module, title: module, fileName, guard, used: names }).contents);
   hdr('sev_api', 'sev-api.h', 'X86_HVM_SVM_SEV_API_H', used);
+  writeSevLaunchAbi(svm);
   hdr('vmsa', 'sev-vmsa.h', 'X86_HVM_SVM_SEV_VMSA_H', used);
   const exe = join(dir, 'launch-harness');
   await execa(cc, [...STRICT_FLAGS, '-Wno-pedantic', '-Wno-unused-parameter', '-Wno-format', '-Wno-unused-function', '-I', svm, '-I', join(HERE, 'shim'), '-I', join(REPO_ROOT, 'test/c/psp/shim'), join(HERE, 'launch-harness.c'), '-o', exe]);

@@ -126,33 +126,8 @@ bool hypercall_preempt_check(void);
     ((h).p ? (memcpy(dst, (h).p, n), 0UL) : (unsigned long)(n))
 typedef uint64_t uint64_aligned_t;
 
-#define XEN_DOMCTL_SEV_LAUNCH_START        0
-#define XEN_DOMCTL_SEV_LAUNCH_UPDATE_DATA  1
-#define XEN_DOMCTL_SEV_LAUNCH_UPDATE_VMSA  2
-#define XEN_DOMCTL_SEV_LAUNCH_MEASURE      3
-#define XEN_DOMCTL_SEV_LAUNCH_FINISH       4
-struct xen_domctl_sev_launch {
-    uint32_t op;
-    uint32_t fw_status;
-    union {
-        struct {
-            uint32_t policy;
-            uint32_t dh_cert_len;
-            XEN_GUEST_HANDLE_64(uint8) dh_cert;
-            XEN_GUEST_HANDLE_64(uint8) session;
-            uint32_t session_len;
-            uint32_t pad;
-        } start;
-        struct {
-            uint64_aligned_t gfn;
-            uint64_aligned_t nr_frames;
-        } update_data;
-        struct {
-            uint8_t measurement[32];
-            uint8_t mnonce[16];
-        } measure;
-    } u;
-};
+/* Patch 8's public ABI, written from its domctl.h hunk by the test. */
+#include "sev-launch-abi.h"
 
 /* What sev.h gains in the patch (the harness appends the patch's lines). */
 int sev_launch_domctl(struct domain *d, struct xen_domctl_sev_launch *op);
