@@ -25,7 +25,7 @@ import { identifiers } from '../../lib/patches/used.ts';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { compilers, tempDir } from '../helpers/cc.ts';
 import { Rng } from '../harness/rng.ts';
-import { writeSevLaunchAbi } from '../helpers/sev-launch-abi.ts';
+import { writeSevLaunchAbi, writeXcSevDecls } from '../helpers/sev-launch-abi.ts';
 
 const LIBXL_SEV = join(REPO_ROOT, 'xen-overlay/files/tools/libs/light/libxl_sev.c');
 const HERE = join(REPO_ROOT, 'test/c/libxl-launch');
@@ -49,6 +49,7 @@ const PAGE = 4096;
 async function build(cc: string): Promise<string> {
   const dir = tempDir('libxl-launch');
   writeSevLaunchAbi(dir);
+  writeXcSevDecls(dir);
   // As the series renders it for libxl: only what libxl_sev.c uses.
   const used = identifiers(readFileSync(LIBXL_SEV, 'utf8'));
   const header = emitXenHeader(projectModel(), { module: 'sev_api', title: 'SEV firmware statuses and sizes libxl uses', fileName: 'libxl_sev_api.h', guard: 'LIBXL_SEV_API_H', used, tools: true });

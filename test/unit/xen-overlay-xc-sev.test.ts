@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/paths.ts';
 import { compilers, tempDir } from '../helpers/cc.ts';
 import { Rng } from '../harness/rng.ts';
-import { writeSevLaunchAbi } from '../helpers/sev-launch-abi.ts';
+import { writeSevLaunchAbi, writeXcSevDecls } from '../helpers/sev-launch-abi.ts';
 
 const XC_SEV = join(REPO_ROOT, 'xen-overlay/files/tools/libs/ctrl/xc_sev.c');
 const HERE = join(REPO_ROOT, 'test/c/xc-sev');
@@ -33,6 +33,7 @@ async function build(cc: string): Promise<string> {
   const dir = tempDir('xc-sev');
   const exe = join(dir, 'xc-sev-harness');
   writeSevLaunchAbi(dir);
+  writeXcSevDecls(dir);
   const flags = ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', '-Wmissing-prototypes'];
   await execa(cc, [...flags, '-I', dir, '-I', join(HERE, 'shim'), XC_SEV, join(HERE, 'harness.c'), '-o', exe]);
   return exe;

@@ -32,20 +32,8 @@ typedef uint64_t uint64_aligned_t;
 /* Patch 8's public ABI, written from its domctl.h hunk by the test. */
 #include "sev-launch-abi.h"
 
-int xc_sev_launch_start(xc_interface *xch, uint32_t domid, uint32_t policy,
-                        const uint8_t *dh_cert, uint32_t dh_cert_len,
-                        const uint8_t *session, uint32_t session_len,
-                        uint32_t *fw_status);
-int xc_sev_launch_update_data(xc_interface *xch, uint32_t domid,
-                              xen_pfn_t gfn, uint64_t nr_frames,
-                              uint32_t *fw_status);
-int xc_sev_launch_update_vmsa(xc_interface *xch, uint32_t domid,
-                              uint32_t *fw_status);
-int xc_sev_launch_measure(xc_interface *xch, uint32_t domid,
-                          uint8_t measurement[32], uint8_t mnonce[16],
-                          uint32_t *fw_status);
-int xc_sev_launch_finish(xc_interface *xch, uint32_t domid,
-                         uint32_t *fw_status);
+/* xenctrl.h: patch 9's declarations, written from its hunk by the test. */
+#include "xc-sev-decls.h"
 
 /* xenguest.h: the fields of the domain builder's image libxl_sev.c reads. */
 #define XG_MAX_MODULES 3

@@ -60,20 +60,7 @@ int do_domctl(xc_interface *xch, struct xen_domctl *domctl);
 #define PERROR(_f, ...) \
     printf("perror " _f " (%d)\n", ##__VA_ARGS__, errno)
 
-/* xenctrl.h, as the series declares them. */
-int xc_sev_launch_start(xc_interface *xch, uint32_t domid, uint32_t policy,
-                        const uint8_t *dh_cert, uint32_t dh_cert_len,
-                        const uint8_t *session, uint32_t session_len,
-                        uint32_t *fw_status);
-int xc_sev_launch_update_data(xc_interface *xch, uint32_t domid,
-                              xen_pfn_t gfn, uint64_t nr_frames,
-                              uint32_t *fw_status);
-int xc_sev_launch_update_vmsa(xc_interface *xch, uint32_t domid,
-                              uint32_t *fw_status);
-int xc_sev_launch_measure(xc_interface *xch, uint32_t domid,
-                          uint8_t measurement[32], uint8_t mnonce[16],
-                          uint32_t *fw_status);
-int xc_sev_launch_finish(xc_interface *xch, uint32_t domid,
-                         uint32_t *fw_status);
+/* xenctrl.h: patch 9's declarations, written from its hunk by the test. */
+#include "xc-sev-decls.h"
 
 #endif
